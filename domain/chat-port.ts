@@ -1,0 +1,63 @@
+import type { Refusal } from './failures.js';
+import type { Platform } from './people.js';
+import type { Destination } from './protocol.js';
+import type { EscalationPageView, RepeatAlertView, RequestView } from './request-view.js';
+
+export type { Destination };
+
+/** Where a message landed on its platform, so it can be updated in place or threaded under. */
+export interface MessageRef {
+  platform: Platform;
+  /** Slack channel ID; Teams conversation ID. */
+  conversationId: string;
+  /** Slack message ts; Teams activity ID. */
+  messageId: string;
+}
+
+/** Everything the workflow can say in chat. Adapters render each kind from its view model. */
+export type OutboundMessage =
+  | { kind: 'request_card'; audience: 'responder' | 'custody'; view: RequestView }
+  | { kind: 'event_note'; view: RequestView; event: RequestEvent }
+  | { kind: 'escalation_page'; view: EscalationPageView }
+  | { kind: 'repeat_alert'; view: RepeatAlertView }
+  | { kind: 'digest'; view: DigestMessageView };
+
+/** A state change told to the sergeant's thread (and useful in logs). */
+export type RequestEvent =
+  | { type: 'acknowledged' }
+  | { type: 'bed_offered' }
+  | { type: 'declined' }
+  | { type: 'question_asked'; questionId: string }
+  | { type: 'question_answered'; questionId: string }
+  | { type: 'escalated'; level: number }
+  | { type: 'resolved' };
+
+/** Digest text sections plus an optional PNG chart; built in issue 6. */
+export interface DigestMessageView {
+  title: string;
+  /** Markdown-ish plain sections, rendered per platform. */
+  sections: Array<{ heading: string; lines: string[] }>;
+  chart?: { filename: string; pngBase64: string; altText: string };
+}
+
+export interface SendOptions {
+  /** Update this message in place instead of posting a new one. */
+  existing?: MessageRef;
+  /** Post as a reply in the thread of this message (Slack thread_ts; Teams reply chain). */
+  threadOf?: MessageRef;
+}
+
+/**
+ * The one port through which activities reach chat. Slack and Teams adapters implement it; the
+ * worker injects a router that picks by destination platform. Adapters do not retry: they throw
+ * an ApplicationFailure with a FailureCode (rate limits carry `nextRetryDelay` from Retry-After)
+ * and the Temporal activity retry is the only retry layer.
+ */
+export interface ChatPort {
+  send(destination: Destination, message: OutboundMessage, options?: SendOptions): Promise<MessageRef>;
+  /** A private reply to one person (Slack ephemeral in `channel` or a DM; Teams 1:1). */
+  notifyPerson(
+    person: { platform: Platform; userId: string; channel?: string },
+    refusal: Refusal,
+  ): Promise<void>;
+}

@@ -1,0 +1,44 @@
+/**
+ * Coded failures. Workflows and activities throw or return these codes (as the `type` of an
+ * ApplicationFailure, or in a refusal); only the chat edge turns them into words for a person.
+ */
+export enum FailureCode {
+  // Authorisation
+  RoleNotPermitted = 'ROLE_NOT_PERMITTED',
+  NotResponderForAuthority = 'NOT_RESPONDER_FOR_AUTHORITY',
+  // Request state
+  RequestClosed = 'REQUEST_CLOSED',
+  AlreadyAcknowledged = 'ALREADY_ACKNOWLEDGED',
+  OfferAlreadyAccepted = 'OFFER_ALREADY_ACCEPTED',
+  NoBedOffered = 'NO_BED_OFFERED',
+  QuestionNotFound = 'QUESTION_NOT_FOUND',
+  QuestionAlreadyAnswered = 'QUESTION_ALREADY_ANSWERED',
+  DuplicateAction = 'DUPLICATE_ACTION',
+  // Law (PACE Code C Note 16D, s.38(6))
+  StayReasonBehaviour = 'STAY_REASON_BEHAVIOUR',
+  StayReasonOffence = 'STAY_REASON_OFFENCE',
+  StayReasonNoSecureBedNotSecureRequest = 'STAY_REASON_NO_SECURE_BED_NOT_SECURE_REQUEST',
+  StayReasonNoSecureBedUnder12 = 'STAY_REASON_NO_SECURE_BED_UNDER_12',
+  StayReasonBedWasOffered = 'STAY_REASON_BED_WAS_OFFERED',
+  SecureUnder12 = 'SECURE_UNDER_12',
+  OfferTypeMismatch = 'OFFER_TYPE_MISMATCH',
+  TransferBeforeCharge = 'TRANSFER_BEFORE_CHARGE',
+  TransferInFuture = 'TRANSFER_IN_FUTURE',
+  // Input and configuration
+  InvalidInput = 'INVALID_INPUT',
+  UnknownCustodySuite = 'UNKNOWN_CUSTODY_SUITE',
+  UnknownLocalAuthority = 'UNKNOWN_LOCAL_AUTHORITY',
+  AlreadyOpen = 'ALREADY_OPEN',
+  // Delivery
+  ChatRateLimited = 'CHAT_RATE_LIMITED',
+  ChatUnavailable = 'CHAT_UNAVAILABLE',
+  NoConversationReference = 'NO_CONVERSATION_REFERENCE',
+  ChatRejected = 'CHAT_REJECTED',
+}
+
+/** A refused action: the code and the facts needed to explain it. Changes nothing. */
+export interface Refusal {
+  code: FailureCode;
+  /** Plain facts for the message (names, times, reason labels). Never personal data of the child. */
+  params?: Record<string, string | number>;
+}

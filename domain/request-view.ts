@@ -1,0 +1,89 @@
+import type { Transport } from './actions.js';
+import type { Accommodation, RequestWarning } from './bed-request.js';
+import type { CancelReason, DeclineReason, OutcomeCode, StayReason } from './outcomes.js';
+import type { Actor } from './people.js';
+
+export type RequestStatus =
+  'awaiting_acknowledgement' | 'acknowledged' | 'bed_offered' | 'declined' | 'resolved';
+
+export type Route = 'in_hours' | 'out_of_hours';
+
+/**
+ * The one view model of a request. The workflow's `state` query returns it, and every card
+ * (Slack Block Kit, Teams Adaptive Card) is built from it by a pure function. It carries no
+ * name, date of birth or offence text: only an opaque case reference and facts about the request.
+ */
+export interface RequestView {
+  workflowId: string;
+  /** Opaque case reference shown on cards, e.g. CN-7K3F9Q. */
+  caseRef: string;
+  custodyRecordNumber: string;
+  custodySuiteId: string;
+  custodySuiteName: string;
+  localAuthorityId: string;
+  localAuthorityName: string;
+  route: Route;
+  outOfArea: boolean;
+  age: number;
+  accommodation: Accommodation;
+  warnings: RequestWarning[];
+  status: RequestStatus;
+  chargedAt: string;
+  requestedAt: string;
+  nextCourtSitting: string;
+  requestingOfficer: Actor;
+  acknowledged?: { by: Actor; at: string };
+  offer?: {
+    by: Actor;
+    at: string;
+    accommodation: Accommodation;
+    provider: string;
+    transport: Transport;
+    notes: string;
+  };
+  declines: Array<{ by: Actor; at: string; reason: DeclineReason; notes: string }>;
+  questions: Array<{
+    id: string;
+    by: Actor;
+    at: string;
+    question: string;
+    answer?: { by: Actor; at: string; text: string };
+  }>;
+  escalationLevel: number;
+  escalations: Array<{ level: number; name: string; at: string }>;
+  outcome?: {
+    code: OutcomeCode;
+    at: string;
+    by: Actor;
+    leftCustodyAt?: string;
+    stayReason?: StayReason;
+    cancelReason?: CancelReason;
+    /** The s.38(6) certificate text produced for court, when the child stayed. */
+    certificate?: string;
+  };
+  /** The last change, for "updated 3 min ago" and App Home ordering. */
+  updatedAt: string;
+}
+
+export interface EscalationPageView {
+  request: RequestView;
+  level: number;
+  stepName: string;
+  reason: 'not_acknowledged' | 'no_bed_offered' | 'not_resolved' | 'overnight';
+  /** Minutes since the request was made, at the time of the page. */
+  minutesOpen: number;
+}
+
+export interface RepeatAlertView {
+  /** Keyed pseudonym of the child, shortened for display (never the identity). */
+  childRef: string;
+  windowDays: number;
+  detentions: Array<{
+    custodyRecordNumber: string;
+    custodySuiteName: string;
+    localAuthorityName: string;
+    chargedAt: string;
+    outcome: OutcomeCode;
+    caseRef: string;
+  }>;
+}
