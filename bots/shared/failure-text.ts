@@ -1,0 +1,98 @@
+import { FailureCode, type Refusal } from '../../domain/failures.js';
+
+/**
+ * Plain words for every coded failure, shared by the Slack and Teams edges. Workflows and
+ * activities speak in FailureCodes; only the chat edge turns them into a sentence that a custody
+ * sergeant or a social worker can act on. `params` are optional facts (case reference, local
+ * authority name, times); every sentence reads well without them.
+ */
+type Params = Readonly<Record<string, string | number>>;
+
+function p(params: Params | undefined, key: string, fallback: string): string {
+  const v = params?.[key];
+  return v === undefined || v === '' ? fallback : String(v);
+}
+
+function caseBit(params: Params | undefined): string {
+  const ref = params?.caseRef;
+  return ref === undefined || ref === '' ? 'This request' : `Request ${String(ref)}`;
+}
+
+const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
+  [FailureCode.RoleNotPermitted]: (x) =>
+    `You are not set up to do that. ${p(x, 'action', 'This action')} needs the ${p(x, 'role', 'right')} role ` +
+    'in the Concordat protocol file. Ask your Concordat administrator to add you. Nothing was changed.',
+  [FailureCode.NotResponderForAuthority]: (x) =>
+    `You answer for a different local authority. ${caseBit(x)} is for ` +
+    `${p(x, 'localAuthorityName', 'another local authority')}, so only its duty team or EDT can act on it. ` +
+    'Nothing was changed.',
+  [FailureCode.RequestClosed]: (x) =>
+    `${caseBit(x)} is already closed${x?.outcome ? ` (${String(x.outcome)})` : ''}, so nothing more can be done on it. ` +
+    'Nothing was changed.',
+  [FailureCode.AlreadyAcknowledged]: (x) =>
+    `${caseBit(x)} was already acknowledged${x?.by ? ` by ${String(x.by)}` : ''}. ` +
+    'You can still offer a bed, decline or ask for more information.',
+  [FailureCode.OfferAlreadyAccepted]: (x) =>
+    `A bed has already been offered on ${caseBit(x).replace('This request', 'this request')}` +
+    `${x?.provider ? ` (${String(x.provider)})` : ''}. Only one offer can stand. Nothing was changed.`,
+  [FailureCode.NoBedOffered]: () =>
+    'No bed has been offered yet, so the transfer cannot be confirmed. ' +
+    'If the child is staying in custody, use “Child stays” and give the reason.',
+  [FailureCode.QuestionNotFound]: () =>
+    'That question is no longer on this request. Open the latest message in the thread and answer from there.',
+  [FailureCode.QuestionAlreadyAnswered]: () =>
+    'That question has already been answered. The answer is in the request thread.',
+  [FailureCode.DuplicateAction]: () =>
+    'That was already done: your earlier click or submission went through. Nothing more was changed.',
+  [FailureCode.StayReasonBehaviour]: () =>
+    'The child’s behaviour cannot be the reason for keeping them in custody: PACE Code C Note 16D says it ' +
+    'does not make a transfer impracticable. Choose another reason, or keep working on a transfer.',
+  [FailureCode.StayReasonOffence]: () =>
+    'The nature of the offence cannot be the reason for keeping the child in custody: PACE Code C Note 16D ' +
+    'says it does not make a transfer impracticable. Choose another reason, or keep working on a transfer.',
+  [FailureCode.StayReasonNoSecureBedNotSecureRequest]: () =>
+    '“No secure bed” can only be given when secure accommodation was requested. Having no secure bed does ' +
+    'not make a move to non-secure accommodation impracticable (Note 16D). Choose another reason.',
+  [FailureCode.StayReasonNoSecureBedUnder12]: () =>
+    '“No secure bed” (s.38(6)(b)) applies only to a child aged 12 or over. Choose another reason.',
+  [FailureCode.StayReasonBedWasOffered]: () =>
+    'A bed was offered on this request, so “no accommodation provided” is not right. Confirm the transfer, ' +
+    'or choose the reason the offered bed could not be used.',
+  [FailureCode.SecureUnder12]: () =>
+    'Secure accommodation is only for a child aged 12 or over. Request or offer non-secure accommodation.',
+  [FailureCode.OfferTypeMismatch]: (x) =>
+    `The offer does not match the request: ${p(x, 'requested', 'the requested type')} accommodation was ` +
+    `asked for${x?.offered ? `, not ${String(x.offered)}` : ''}. Offer the requested type, or decline with a reason.`,
+  [FailureCode.TransferBeforeCharge]: () =>
+    'The time the child left custody is before the time of charge. Check the date and time and try again.',
+  [FailureCode.TransferInFuture]: () =>
+    'The time the child left custody is in the future. Confirm the transfer once the child has left.',
+  [FailureCode.InvalidInput]: (x) =>
+    `Something in the form was not valid${x?.field ? ` (${String(x.field)})` : ''}. ` +
+    'Check the highlighted fields and try again.',
+  [FailureCode.UnknownCustodySuite]: (x) =>
+    `The custody suite ${x?.custodySuiteId ? `“${String(x.custodySuiteId)}” ` : ''}is not in the Concordat ` +
+    'protocol file. Choose one from the list, or ask your administrator to add it.',
+  [FailureCode.UnknownLocalAuthority]: (x) =>
+    `The local authority ${x?.localAuthorityId ? `“${String(x.localAuthorityId)}” ` : ''}is not in the ` +
+    'Concordat protocol file. Choose one from the list, or ask your administrator to add it.',
+  [FailureCode.AlreadyOpen]: (x) =>
+    `A bed request for custody record ${p(x, 'custodyRecordNumber', 'this record')} is already open` +
+    `${x?.caseRef ? ` (${String(x.caseRef)})` : ''}. Follow that request’s thread instead of starting another.`,
+  [FailureCode.ChatRateLimited]: () =>
+    'Slack or Teams asked us to slow down. The message will be sent automatically in a moment.',
+  [FailureCode.ChatUnavailable]: () =>
+    'The chat service is not answering right now. Concordat will keep trying; the request itself is safe.',
+  [FailureCode.NoConversationReference]: () =>
+    'Concordat cannot post to that Teams channel yet: the app must be installed there first. ' +
+    'Ask your administrator to add the Concordat app to the channel.',
+  [FailureCode.ChatRejected]: (x) =>
+    `The chat service refused the message${x?.error ? ` (${String(x.error)})` : ''}. ` +
+    'Check that the Concordat app is a member of the channel and that the channel ID in the protocol file is right.',
+};
+
+/** The sentence to show a person for a refusal or failure. Never contains child personal data. */
+export function describeRefusal(refusal: Refusal): string {
+  const make = TEXT[refusal.code] as ((params: Params | undefined) => string) | undefined;
+  return make ? make(refusal.params) : 'That could not be done. Nothing was changed.';
+}

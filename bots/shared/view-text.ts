@@ -1,0 +1,233 @@
+import { DateTime } from 'luxon';
+import { TRANSPORT_LABELS } from '../../domain/actions.js';
+import type { Accommodation, RequestWarning } from '../../domain/bed-request.js';
+import type { RequestEvent } from '../../domain/chat-port.js';
+import { formatDuration } from '../../domain/durations.js';
+import {
+  CANCEL_REASON_LABELS,
+  DECLINE_REASON_LABELS,
+  OUTCOME_LABELS,
+  STAY_REASON_LABELS,
+} from '../../domain/outcomes.js';
+import type { Actor } from '../../domain/people.js';
+import type {
+  EscalationPageView,
+  RepeatAlertView,
+  RequestStatus,
+  RequestView,
+  Route,
+} from '../../domain/request-view.js';
+
+/**
+ * Platform-neutral words for the one view model. Slack Block Kit and Teams Adaptive Cards render
+ * these strings; neither invents its own wording. No function here sees child personal data: the
+ * view model carries none.
+ */
+
+export const DEFAULT_ZONE = 'Europe/London';
+
+export const STATUS_LABELS: Record<RequestStatus, string> = {
+  awaiting_acknowledgement: 'Waiting for the duty team to acknowledge',
+  acknowledged: 'Acknowledged, no bed offered yet',
+  bed_offered: 'Bed offered, waiting for the transfer',
+  declined: 'Declined, no bed offered',
+  resolved: 'Closed',
+};
+
+export const ACCOMMODATION_LABELS: Record<Accommodation, string> = {
+  non_secure: 'Non-secure',
+  secure: 'Secure',
+};
+
+export const ROUTE_LABELS: Record<Route, string> = {
+  in_hours: 'In hours: duty team',
+  out_of_hours: 'Out of hours: Emergency Duty Team',
+};
+
+export const WARNING_TEXT: Record<RequestWarning, string> = {
+  secure_under_13_needs_secretary_of_state:
+    'The child is 12: a secure children’s home placement needs Secretary of State approval.',
+  out_of_area: 'Out of area: the child’s home local authority is not where the custody suite is.',
+};
+
+/** The status in words; a closed request shows its outcome. */
+export function statusLabel(view: Pick<RequestView, 'status' | 'outcome'>): string {
+  if (view.status === 'resolved' && view.outcome) return `Closed: ${OUTCOME_LABELS[view.outcome.code]}`;
+  return STATUS_LABELS[view.status];
+}
+
+/** `Mon 18 Feb 2013, 21:40` in the force's zone (Europe/London by default). Invalid input is echoed. */
+export function formatTime(iso: string, zone: string = DEFAULT_ZONE): string {
+  const dt = DateTime.fromISO(iso, { setZone: true });
+  if (!dt.isValid) return iso;
+  return dt.setZone(zone).toFormat('ccc d LLL yyyy, HH:mm');
+}
+
+/** Minutes and hours between two instants, like `2h 10m`; never negative. */
+export function elapsed(fromIso: string, toIso: string): string {
+  const from = DateTime.fromISO(fromIso);
+  const to = DateTime.fromISO(toIso);
+  if (!from.isValid || !to.isValid) return '0m';
+  return formatDuration(Math.max(0, to.toMillis() - from.toMillis()));
+}
+
+/** `open for 2h 10m` while open; `closed after 3h 5m` once resolved. */
+export function ageText(view: Pick<RequestView, 'requestedAt' | 'outcome'>, nowIso: string): string {
+  if (view.outcome) return `closed after ${elapsed(view.requestedAt, view.outcome.at)}`;
+  return `open for ${elapsed(view.requestedAt, nowIso)}`;
+}
+
+export function actorName(actor: Actor): string {
+  return actor.displayName ?? actor.userId;
+}
+
+export function ageLine(view: Pick<RequestView, 'age' | 'accommodation'>): string {
+  return `Age ${view.age} · ${ACCOMMODATION_LABELS[view.accommodation]} accommodation requested`;
+}
+
+export function routeLine(view: Pick<RequestView, 'route' | 'localAuthorityName'>): string {
+  return `${ROUTE_LABELS[view.route]} of ${view.localAuthorityName}`;
+}
+
+export function outOfAreaLine(
+  view: Pick<RequestView, 'outOfArea' | 'localAuthorityName' | 'custodySuiteName'>,
+): string | null {
+  return view.outOfArea
+    ? `Out of area: home local authority is ${view.localAuthorityName}; held at ${view.custodySuiteName}`
+    : null;
+}
+
+export function warningLines(view: Pick<RequestView, 'warnings'>): string[] {
+  return view.warnings.filter((w) => w !== 'out_of_area').map((w) => WARNING_TEXT[w]);
+}
+
+export function titleText(view: Pick<RequestView, 'caseRef' | 'custodySuiteName'>): string {
+  return `Bed request ${view.caseRef} · ${view.custodySuiteName}`;
+}
+
+/** Label and value pairs for the card body, in a fixed order. */
+export function factPairs(view: RequestView, zone: string = DEFAULT_ZONE): Array<[string, string]> {
+  const facts: Array<[string, string]> = [
+    ['Case', view.caseRef],
+    ['Custody record', view.custodyRecordNumber],
+    ['Custody suite', view.custodySuiteName],
+    ['Home local authority', view.localAuthorityName],
+    ['Age', String(view.age)],
+    ['Accommodation', ACCOMMODATION_LABELS[view.accommodation]],
+    ['Route', ROUTE_LABELS[view.route]],
+    ['Charged', formatTime(view.chargedAt, zone)],
+    ['Requested', formatTime(view.requestedAt, zone)],
+    ['Next court sitting', formatTime(view.nextCourtSitting, zone)],
+  ];
+  if (view.escalationLevel > 0) facts.push(['Escalation level', String(view.escalationLevel)]);
+  return facts;
+}
+
+/** What has happened, one line per step, oldest first. */
+export function timelineLines(view: RequestView, zone: string = DEFAULT_ZONE): string[] {
+  const t = (iso: string) => formatTime(iso, zone);
+  const lines: string[] = [`Requested ${t(view.requestedAt)} by ${actorName(view.requestingOfficer)}`];
+  if (view.acknowledged)
+    lines.push(`Acknowledged ${t(view.acknowledged.at)} by ${actorName(view.acknowledged.by)}`);
+  for (const d of view.declines) {
+    lines.push(
+      `Declined ${t(d.at)} by ${actorName(d.by)}: ${DECLINE_REASON_LABELS[d.reason]}${d.notes ? ` (${d.notes})` : ''}`,
+    );
+  }
+  for (const q of view.questions) {
+    lines.push(`Question ${t(q.at)} from ${actorName(q.by)}: ${q.question}`);
+    if (q.answer) lines.push(`Answer ${t(q.answer.at)} from ${actorName(q.answer.by)}: ${q.answer.text}`);
+  }
+  if (view.offer)
+    lines.push(`Bed offered ${t(view.offer.at)} by ${actorName(view.offer.by)}: ${offerText(view.offer)}`);
+  for (const e of view.escalations) lines.push(`Escalated to level ${e.level} ${t(e.at)}: ${e.name}`);
+  if (view.outcome) lines.push(outcomeText(view, zone));
+  return lines;
+}
+
+export function offerText(offer: NonNullable<RequestView['offer']>): string {
+  const notes = offer.notes ? `. ${offer.notes}` : '';
+  return `${ACCOMMODATION_LABELS[offer.accommodation]} bed at ${offer.provider}; transport: ${TRANSPORT_LABELS[offer.transport]}${notes}`;
+}
+
+export function outcomeText(view: RequestView, zone: string = DEFAULT_ZONE): string {
+  const o = view.outcome;
+  if (!o) return statusLabel(view);
+  const parts = [`${OUTCOME_LABELS[o.code]} (${formatTime(o.at, zone)}, ${actorName(o.by)})`];
+  if (o.leftCustodyAt) parts.push(`left custody ${formatTime(o.leftCustodyAt, zone)}`);
+  if (o.stayReason) parts.push(`reason: ${STAY_REASON_LABELS[o.stayReason]}`);
+  if (o.cancelReason) parts.push(`reason: ${CANCEL_REASON_LABELS[o.cancelReason]}`);
+  return parts.join('; ');
+}
+
+/** Time left until the court sitting (the hard deadline), for the transfer modal. */
+export function timeLeftText(view: Pick<RequestView, 'nextCourtSitting'>, nowIso: string): string {
+  const left = DateTime.fromISO(view.nextCourtSitting).toMillis() - DateTime.fromISO(nowIso).toMillis();
+  if (!Number.isFinite(left)) return '';
+  if (left <= 0) return 'The court sitting time has passed.';
+  return `${formatDuration(left)} left until the court sitting.`;
+}
+
+/** The one-line note posted into the sergeant's thread for a state change. */
+export function eventText(view: RequestView, event: RequestEvent, zone: string = DEFAULT_ZONE): string {
+  switch (event.type) {
+    case 'acknowledged':
+      return view.acknowledged
+        ? `${actorName(view.acknowledged.by)} acknowledged the request. No bed yet: an acknowledgement is not a bed.`
+        : 'The request was acknowledged. No bed yet.';
+    case 'bed_offered':
+      return view.offer
+        ? `Bed offered by ${actorName(view.offer.by)}: ${offerText(view.offer)}. Confirm the transfer when the child leaves.`
+        : 'A bed was offered.';
+    case 'declined': {
+      const d = view.declines.at(-1);
+      return d
+        ? `${actorName(d.by)} declined: ${DECLINE_REASON_LABELS[d.reason]}${d.notes ? ` (${d.notes})` : ''}. The request stays open and escalation continues.`
+        : 'The request was declined. It stays open and escalation continues.';
+    }
+    case 'question_asked': {
+      const q = view.questions.find((x) => x.id === event.questionId);
+      return q ? `Question from ${actorName(q.by)}: ${q.question}` : 'The duty team asked a question.';
+    }
+    case 'question_answered': {
+      const q = view.questions.find((x) => x.id === event.questionId);
+      return q?.answer
+        ? `Answered by ${actorName(q.answer.by)}: ${q.answer.text}`
+        : 'The question was answered.';
+    }
+    case 'escalated': {
+      const e = view.escalations.filter((x) => x.level === event.level).at(-1);
+      return `Escalated to level ${event.level}${e ? `: ${e.name}` : ''}.`;
+    }
+    case 'resolved':
+      return outcomeText(view, zone);
+  }
+}
+
+const ESCALATION_REASON_TEXT: Record<EscalationPageView['reason'], string> = {
+  not_acknowledged: 'not acknowledged',
+  no_bed_offered: 'no bed offered',
+  not_resolved: 'not resolved',
+  overnight: 'the child is still in custody at midnight',
+};
+
+export function escalationText(page: EscalationPageView): string {
+  const r = page.request;
+  return (
+    `Escalation level ${page.level} (${page.stepName}): bed request ${r.caseRef} at ${r.custodySuiteName} ` +
+    `for ${r.localAuthorityName} is ${ESCALATION_REASON_TEXT[page.reason]} after ` +
+    `${formatDuration(page.minutesOpen * 60_000)}. ${statusLabel(r)}.`
+  );
+}
+
+export function repeatAlertLines(alert: RepeatAlertView, zone: string = DEFAULT_ZONE): string[] {
+  return [
+    `Repeat detention: child ${alert.childRef} has been held in police detention after charge ` +
+      `${alert.detentions.length} times in ${alert.windowDays} days.`,
+    ...alert.detentions.map(
+      (d) =>
+        `${formatTime(d.chargedAt, zone)} · ${d.custodySuiteName} · ${d.localAuthorityName} · ` +
+        `record ${d.custodyRecordNumber} · ${d.caseRef} · ${OUTCOME_LABELS[d.outcome]}`,
+    ),
+  ];
+}
