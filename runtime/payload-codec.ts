@@ -1,0 +1,119 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { z } from 'zod';
+
+const ENCODING = 'binary/encrypted';
+const KEY_ID = 'encryption-key-id';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function keyId(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/**
+ * AES-256-GCM payload codec: workflow inputs, results, signals and queries are encrypted before they
+ * reach Temporal, so a child's identity never appears in clear in history or the Temporal UI.
+ * Worker and every client use the same codec. A previous key can be kept for decryption while
+ * rotating.
+ */
+export class EncryptionCodec implements PayloadCodec {
+  private readonly current: { id: string; key: Buffer };
+  private readonly byId: Map<string, Buffer>;
+
+  constructor(key: Buffer, previousKeys: Buffer[] = []) {
+    if (key.length !== 32) throw new ValueError('The payload key must be 32 bytes');
+    this.current = { id: keyId(key), key };
+    this.byId = new Map([key, ...previousKeys].map((k) => [keyId(k), k]));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so a failure is a rejection, not a throw
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
+      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return {
+        metadata: {
+          [METADATA_ENCODING_KEY]: encoder.encode(ENCODING),
+          [KEY_ID]: encoder.encode(this.current.id),
+        },
+        data,
+      };
+    });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so a failure is a rejection, not a throw
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
+      if (!encoding || decoder.decode(encoding) !== ENCODING) return payload;
+      const idBytes = payload.metadata?.[KEY_ID];
+      if (!idBytes) throw new ValueError('Encrypted payload has no key ID');
+      const id = decoder.decode(idBytes);
+      const key = this.byId.get(id);
+      if (!key) throw new ValueError(`No payload key with ID ${id}: set CONCORDAT_PAYLOAD_KEY_PREVIOUS`);
+      if (!payload.data || payload.data.length < IV_BYTES + TAG_BYTES)
+        throw new ValueError('Encrypted payload is too short');
+      const data = Buffer.from(payload.data);
+      const iv = data.subarray(0, IV_BYTES);
+      const tag = data.subarray(data.length - TAG_BYTES);
+      const body = data.subarray(IV_BYTES, data.length - TAG_BYTES);
+      const decipher = createDecipheriv('aes-256-gcm', key, iv);
+      decipher.setAuthTag(tag);
+      const plain = Buffer.concat([decipher.update(body), decipher.final()]);
+      return temporal.api.common.v1.Payload.decode(plain);
+    });
+  }
+}
+
+const keySchema = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    const buf = /^[0-9a-f]{64}$/i.test(s) ? Buffer.from(s, 'hex') : Buffer.from(s, 'base64');
+    if (buf.length !== 32) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be 32 bytes, as 64 hex digits or base64' });
+      return z.NEVER;
+    }
+    return buf;
+  });
+
+function parseKey(name: string, value: string): Buffer {
+  const r = keySchema.safeParse(value);
+  if (!r.success) throw new Error(`${name} ${r.error.issues[0]?.message ?? 'is not a valid key'}`);
+  return r.data;
+}
+
+/**
+ * The payload key from CONCORDAT_PAYLOAD_KEY. In development (not NODE_ENV=production) a key is
+ * generated once under the data directory and reused, so `npm start` works with no setup.
+ */
+export function loadPayloadCodec(env: NodeJS.ProcessEnv = process.env, dataDir = '.data'): EncryptionCodec {
+  const previous = env.CONCORDAT_PAYLOAD_KEY_PREVIOUS
+    ? [parseKey('CONCORDAT_PAYLOAD_KEY_PREVIOUS', env.CONCORDAT_PAYLOAD_KEY_PREVIOUS)]
+    : [];
+  if (env.CONCORDAT_PAYLOAD_KEY)
+    return new EncryptionCodec(parseKey('CONCORDAT_PAYLOAD_KEY', env.CONCORDAT_PAYLOAD_KEY), previous);
+  if (env.NODE_ENV === 'production') {
+    throw new Error('CONCORDAT_PAYLOAD_KEY is required in production (32 bytes, base64 or hex)');
+  }
+  const file = path.join(dataDir, 'payload-key');
+  let key: Buffer;
+  try {
+    key = parseKey(file, readFileSync(file, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    key = randomBytes(32);
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return new EncryptionCodec(key, previous);
+}
