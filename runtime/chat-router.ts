@@ -27,8 +27,8 @@ export class ChatRouter implements ChatPort {
     return a;
   }
 
-  send(destination: Destination, message: OutboundMessage, options?: SendOptions): Promise<MessageRef> {
-    return this.adapter(destination.platform).send(destination, message, options);
+  async send(destination: Destination, message: OutboundMessage, options?: SendOptions): Promise<MessageRef> {
+    return await this.adapter(destination.platform).send(destination, message, options);
   }
 
   notifyPerson(

@@ -34,14 +34,9 @@ describe('ChatRouter', () => {
     expect(router.configured().sort()).toEqual(['slack', 'teams']);
   });
 
-  it('fails plainly and without retry for a platform that is not configured', () => {
+  it('fails plainly and without retry for a platform that is not configured', async () => {
     const router = new ChatRouter({ slack: recorder('slack').port });
-    let error: unknown;
-    try {
-      void router.send({ platform: 'teams', address: '19:x' }, message);
-    } catch (e) {
-      error = e;
-    }
+    const error = await router.send({ platform: 'teams', address: '19:x' }, message).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect((error as ApplicationFailure).type).toBe(FailureCode.ChatRejected);
     expect((error as ApplicationFailure).nonRetryable).toBe(true);
