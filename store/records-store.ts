@@ -7,7 +7,12 @@ import type { Route } from '../domain/request-view.js';
 /** A new request, as the workflow's first activity registers it. */
 export interface NewRequest {
   workflowId: string;
-  caseRef: string;
+  /**
+   * Optional: the store derives the opaque reference from the workflow ID (an HMAC, `CN-` plus 6
+   * base32 characters), stable under retry. Give one only to override that (tests, imports).
+   * The reference actually stored is the one `registerRequest` returns.
+   */
+  caseRef?: string;
   custodyRecordNumber: string;
   custodySuiteId: string;
   localAuthorityId: string;

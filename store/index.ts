@@ -1,0 +1,22 @@
+export type * from './records-store.js';
+export { openStore, createStoreFromEnv, type OpenStoreOptions, type Store } from './open-store.js';
+export { SqlRecordsStore, SYSTEM_WORKFLOW_ID } from './sql-records-store.js';
+export {
+  loadStoreSecrets,
+  loadSecretKeys,
+  parseKey,
+  PSEUDONYM_KEY_VAR,
+  DATA_KEY_VAR,
+  type StoreSecrets,
+} from './secrets.js';
+export {
+  childPseudonyms,
+  deriveCaseRef,
+  normaliseName,
+  normalisePnc,
+  encryptField,
+  decryptField,
+  type ChildPseudonym,
+} from './crypto.js';
+export { MIGRATIONS, runMigrations, type Migration } from './migrations.js';
+export { openPglite, openPostgres, toIso, type SqlClient, type SqlExecutor } from './sql-client.js';
