@@ -1,4 +1,7 @@
+import type { RequestActionKind } from '../../domain/actions.js';
 import { FailureCode, type Refusal } from '../../domain/failures.js';
+import { OUTCOME_LABELS, type OutcomeCode } from '../../domain/outcomes.js';
+import { ACTION_LABELS, formatTime } from './view-text.js';
 
 /**
  * Plain words for every coded failure, shared by the Slack and Teams edges. Workflows and
@@ -13,6 +16,36 @@ function p(params: Params | undefined, key: string, fallback: string): string {
   return v === undefined || v === '' ? fallback : String(v);
 }
 
+/** A time param (ISO) in words, or null when absent. */
+function when(params: Params | undefined, key: string): string | null {
+  const v = params?.[key];
+  return typeof v === 'string' && v !== '' ? formatTime(v) : null;
+}
+
+function actionWord(params: Params | undefined): string {
+  const v = params?.action;
+  return typeof v === 'string' && v in ACTION_LABELS
+    ? `“${ACTION_LABELS[v as RequestActionKind]}”`
+    : 'This action';
+}
+
+function outcomeWord(params: Params | undefined): string | null {
+  const v = params?.outcome;
+  if (typeof v !== 'string' || v === '') return null;
+  return v in OUTCOME_LABELS ? OUTCOME_LABELS[v as OutcomeCode].toLowerCase() : v;
+}
+
+function accommodationWord(v: string | number | undefined): string | null {
+  if (v === undefined || v === '') return null;
+  return v === 'non_secure' ? 'non-secure' : String(v);
+}
+
+function byAt(params: Params | undefined): string {
+  const by = params?.by;
+  const at = when(params, 'at');
+  return `${by !== undefined ? ` by ${String(by)}` : ''}${at ? ` at ${at}` : ''}`;
+}
+
 function caseBit(params: Params | undefined): string {
   const ref = params?.caseRef;
   return ref === undefined || ref === '' ? 'This request' : `Request ${String(ref)}`;
@@ -20,28 +53,33 @@ function caseBit(params: Params | undefined): string {
 
 const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
   [FailureCode.RoleNotPermitted]: (x) =>
-    `You are not set up to do that. ${p(x, 'action', 'This action')} needs the ${p(x, 'role', 'right')} role ` +
+    `You are not set up to do that. ${actionWord(x)} needs the ${p(x, 'roles', p(x, 'role', 'right')).replace(/, /g, ' or ')} role ` +
     'in the Concordat protocol file. Ask your Concordat administrator to add you. Nothing was changed.',
   [FailureCode.NotResponderForAuthority]: (x) =>
     `You answer for a different local authority. ${caseBit(x)} is for ` +
-    `${p(x, 'localAuthorityName', 'another local authority')}, so only its duty team or EDT can act on it. ` +
+    `${p(x, 'localAuthority', p(x, 'localAuthorityName', 'another local authority'))}, so only its duty team or EDT can act on it. ` +
     'Nothing was changed.',
-  [FailureCode.RequestClosed]: (x) =>
-    `${caseBit(x)} is already closed${x?.outcome ? ` (${String(x.outcome)})` : ''}, so nothing more can be done on it. ` +
-    'Nothing was changed.',
+  [FailureCode.RequestClosed]: (x) => {
+    const outcome = outcomeWord(x);
+    const at = when(x, 'at');
+    return (
+      `${caseBit(x)} is already closed${outcome ? ` (${outcome}${at ? `, ${at}` : ''})` : ''}, ` +
+      'so nothing more can be done on it. Nothing was changed.'
+    );
+  },
   [FailureCode.AlreadyAcknowledged]: (x) =>
-    `${caseBit(x)} was already acknowledged${x?.by ? ` by ${String(x.by)}` : ''}. ` +
+    `${caseBit(x)} was already acknowledged${byAt(x)}. ` +
     'You can still offer a bed, decline or ask for more information.',
   [FailureCode.OfferAlreadyAccepted]: (x) =>
-    `A bed has already been offered on ${caseBit(x).replace('This request', 'this request')}` +
-    `${x?.provider ? ` (${String(x.provider)})` : ''}. Only one offer can stand. Nothing was changed.`,
+    `A bed has already been offered on this request${byAt(x)}. Only one offer can stand, and a request ` +
+    'with a bed offered cannot be declined. Nothing was changed.',
   [FailureCode.NoBedOffered]: () =>
     'No bed has been offered yet, so the transfer cannot be confirmed. ' +
     'If the child is staying in custody, use “Child stays” and give the reason.',
   [FailureCode.QuestionNotFound]: () =>
     'That question is no longer on this request. Open the latest message in the thread and answer from there.',
-  [FailureCode.QuestionAlreadyAnswered]: () =>
-    'That question has already been answered. The answer is in the request thread.',
+  [FailureCode.QuestionAlreadyAnswered]: (x) =>
+    `That question has already been answered${byAt(x)}. The answer is in the request thread.`,
   [FailureCode.DuplicateAction]: () =>
     'That was already done: your earlier click or submission went through. Nothing more was changed.',
   [FailureCode.StayReasonBehaviour]: () =>
@@ -55,16 +93,18 @@ const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
     'not make a move to non-secure accommodation impracticable (Note 16D). Choose another reason.',
   [FailureCode.StayReasonNoSecureBedUnder12]: () =>
     '“No secure bed” (s.38(6)(b)) applies only to a child aged 12 or over. Choose another reason.',
-  [FailureCode.StayReasonBedWasOffered]: () =>
-    'A bed was offered on this request, so “no accommodation provided” is not right. Confirm the transfer, ' +
-    'or choose the reason the offered bed could not be used.',
+  [FailureCode.StayReasonBedWasOffered]: (x) =>
+    `A ${accommodationWord(x?.accommodation) ?? ''}${x?.accommodation ? ' ' : ''}bed was offered on this request${byAt(x)}, ` +
+    'so that reason does not apply. Confirm the transfer, or choose the reason the offered bed could not be used.',
   [FailureCode.SecureUnder12]: () =>
     'Secure accommodation is only for a child aged 12 or over. Request or offer non-secure accommodation.',
   [FailureCode.OfferTypeMismatch]: (x) =>
-    `The offer does not match the request: ${p(x, 'requested', 'the requested type')} accommodation was ` +
-    `asked for${x?.offered ? `, not ${String(x.offered)}` : ''}. Offer the requested type, or decline with a reason.`,
-  [FailureCode.TransferBeforeCharge]: () =>
-    'The time the child left custody is before the time of charge. Check the date and time and try again.',
+    `The offer does not match the request: ${accommodationWord(x?.requested) ?? 'another type of'} accommodation ` +
+    `was asked for${x?.offered ? `, not ${accommodationWord(x.offered)}` : ''}. A secure bed is only for a secure ` +
+    'request. Offer a non-secure bed, or decline with a reason.',
+  [FailureCode.TransferBeforeCharge]: (x) =>
+    `The time the child left custody is before the time of charge${when(x, 'chargedAt') ? ` (${when(x, 'chargedAt')})` : ''}. ` +
+    'Check the date and time and try again.',
   [FailureCode.TransferInFuture]: () =>
     'The time the child left custody is in the future. Confirm the transfer once the child has left.',
   [FailureCode.InvalidInput]: (x) =>

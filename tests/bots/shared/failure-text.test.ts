@@ -27,6 +27,39 @@ describe('describeRefusal', () => {
     ).toContain('NC-1 is already open (CN-2)');
   });
 
+  it('reads the params request-rules gives', () => {
+    expect(
+      describeRefusal({
+        code: FailureCode.RoleNotPermitted,
+        params: { action: 'cancel', roles: 'custody, admin' },
+      }),
+    ).toContain('“Cancel request” needs the custody or admin role');
+    expect(
+      describeRefusal({
+        code: FailureCode.RequestClosed,
+        params: { outcome: 'transferred_non_secure', at: '2013-02-18T23:00:00Z' },
+      }),
+    ).toContain('already closed (transferred to non-secure accommodation, Mon 18 Feb 2013, 23:00)');
+    expect(
+      describeRefusal({
+        code: FailureCode.AlreadyAcknowledged,
+        params: { by: 'Duty SW', at: '2013-02-18T22:00:00Z' },
+      }),
+    ).toContain('already acknowledged by Duty SW at Mon 18 Feb 2013, 22:00');
+    expect(
+      describeRefusal({
+        code: FailureCode.OfferTypeMismatch,
+        params: { requested: 'non_secure', offered: 'secure' },
+      }),
+    ).toContain('non-secure accommodation was asked for, not secure');
+    expect(
+      describeRefusal({
+        code: FailureCode.NotResponderForAuthority,
+        params: { action: 'offer_bed', localAuthority: 'Milton Keynes City Council' },
+      }),
+    ).toContain('is for Milton Keynes City Council');
+  });
+
   it('explains Note 16D refusals by the law', () => {
     expect(describeRefusal({ code: FailureCode.StayReasonBehaviour })).toContain('Note 16D');
     expect(describeRefusal({ code: FailureCode.StayReasonOffence })).toContain('Note 16D');
