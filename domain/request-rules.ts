@@ -1,0 +1,310 @@
+import type { ActionEnvelope, RequestAction } from './actions.js';
+import { ACTION_ROLES, hasRole, isResponderFor } from './authorise.js';
+import { certificateText } from './certificate.js';
+import { FailureCode, type Refusal } from './failures.js';
+import type { OutcomeCode } from './outcomes.js';
+import { SYSTEM_ACTOR, type Actor, type RoleGrant } from './people.js';
+import type { RequestStatus, RequestView } from './request-view.js';
+
+/**
+ * The role × action × state rules of a bed request. The workflow applies them authoritatively
+ * when an action arrives; the bots call the same `checkAction` for an instant private reply
+ * before they signal. Both are pure: same view, grants, envelope and time, same answer.
+ */
+
+/** A transfer time may be this far ahead of the checker's clock (chat and server clocks differ). */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+export type ResolvingAction = Extract<RequestAction, { kind: 'confirm_transfer' | 'record_stay' | 'cancel' }>;
+
+export function isResolving(action: RequestAction): action is ResolvingAction {
+  return action.kind === 'confirm_transfer' || action.kind === 'record_stay' || action.kind === 'cancel';
+}
+
+/** How an actor is named in a refusal or on a card: display name when the edge gave one. */
+export function actorLabel(actor: Actor): string {
+  return actor.displayName ?? actor.userId;
+}
+
+function refuse(code: FailureCode, params?: Record<string, string | number>): Refusal {
+  return params ? { code, params } : { code };
+}
+
+function checkRole(view: RequestView, grants: readonly RoleGrant[], action: RequestAction): Refusal | null {
+  const allowed = ACTION_ROLES[action.kind];
+  const held = allowed.filter((role) => hasRole(grants, role));
+  if (held.length === 0) {
+    return refuse(FailureCode.RoleNotPermitted, { action: action.kind, roles: allowed.join(', ') });
+  }
+  // A responder answers only for the local authorities they are mapped to. Another permitted role
+  // (e.g. admin for cancel) is not limited by authority.
+  const onlyResponder = held.every((role) => role === 'responder');
+  if (onlyResponder && !isResponderFor(grants, view.localAuthorityId)) {
+    return refuse(FailureCode.NotResponderForAuthority, {
+      action: action.kind,
+      localAuthority: view.localAuthorityName,
+    });
+  }
+  return null;
+}
+
+function checkState(view: RequestView, action: RequestAction, nowIso: string): Refusal | null {
+  if (view.outcome || view.status === 'resolved') {
+    return refuse(FailureCode.RequestClosed, {
+      outcome: view.outcome?.code ?? 'resolved',
+      at: view.outcome?.at ?? view.updatedAt,
+    });
+  }
+  const offered = view.offer;
+  switch (action.kind) {
+    case 'acknowledge':
+      if (view.acknowledged) {
+        return refuse(FailureCode.AlreadyAcknowledged, {
+          by: actorLabel(view.acknowledged.by),
+          at: view.acknowledged.at,
+        });
+      }
+      return null;
+    case 'offer_bed':
+      if (offered) {
+        return refuse(FailureCode.OfferAlreadyAccepted, { by: actorLabel(offered.by), at: offered.at });
+      }
+      // Secure accommodation is only for a child of 12 or over (checked before the type match,
+      // because it is the rule a person needs to hear).
+      if (action.accommodation === 'secure' && view.age < 12) {
+        return refuse(FailureCode.SecureUnder12, { age: view.age });
+      }
+      // A non-secure bed is a valid offer for any request: the LA must accept a non-secure request
+      // (Children Act 1989 s.21(2)(b)) and having no secure bed never makes a non-secure transfer
+      // impracticable (Note 16D). A secure bed for a non-secure request is refused: secure
+      // accommodation only when necessary, and the police certified no serious-harm need.
+      if (action.accommodation === 'secure' && view.accommodation === 'non_secure') {
+        return refuse(FailureCode.OfferTypeMismatch, {
+          requested: view.accommodation,
+          offered: action.accommodation,
+        });
+      }
+      return null;
+    case 'decline':
+      if (offered) {
+        return refuse(FailureCode.OfferAlreadyAccepted, { by: actorLabel(offered.by), at: offered.at });
+      }
+      if (action.reason === 'other' && action.notes.trim().length < 5) {
+        return refuse(FailureCode.InvalidInput, { field: 'notes' });
+      }
+      return null;
+    case 'request_info':
+      return null;
+    case 'answer_info': {
+      const q = view.questions.find((x) => x.id === action.questionId);
+      if (!q) return refuse(FailureCode.QuestionNotFound, { questionId: action.questionId });
+      if (q.answer) {
+        return refuse(FailureCode.QuestionAlreadyAnswered, { by: actorLabel(q.answer.by), at: q.answer.at });
+      }
+      return null;
+    }
+    case 'confirm_transfer': {
+      if (!offered) return refuse(FailureCode.NoBedOffered);
+      const left = Date.parse(action.leftCustodyAt);
+      if (Number.isNaN(left)) return refuse(FailureCode.InvalidInput, { field: 'leftCustodyAt' });
+      if (left < Date.parse(view.chargedAt)) {
+        return refuse(FailureCode.TransferBeforeCharge, { chargedAt: view.chargedAt });
+      }
+      if (left > Date.parse(nowIso) + FUTURE_TOLERANCE_MS) {
+        return refuse(FailureCode.TransferInFuture, { now: nowIso });
+      }
+      return null;
+    }
+    case 'record_stay':
+      switch (action.reason) {
+        // PACE Code C Note 16D: neither makes a transfer impracticable.
+        case 'child_behaviour':
+          return refuse(FailureCode.StayReasonBehaviour);
+        case 'nature_of_offence':
+          return refuse(FailureCode.StayReasonOffence);
+        case 'no_secure_bed_serious_harm':
+          // s.38(6)(b): only for a child of 12 or over for whom secure accommodation was requested.
+          if (view.accommodation !== 'secure')
+            return refuse(FailureCode.StayReasonNoSecureBedNotSecureRequest);
+          if (view.age < 12) return refuse(FailureCode.StayReasonNoSecureBedUnder12, { age: view.age });
+          if (offered?.accommodation === 'secure') {
+            return refuse(FailureCode.StayReasonBedWasOffered, {
+              by: actorLabel(offered.by),
+              at: offered.at,
+              accommodation: offered.accommodation,
+            });
+          }
+          return null;
+        case 'no_accommodation_provided':
+          if (offered) {
+            return refuse(FailureCode.StayReasonBedWasOffered, {
+              by: actorLabel(offered.by),
+              at: offered.at,
+              accommodation: offered.accommodation,
+            });
+          }
+          return null;
+        case 'impracticable_extreme_weather':
+        case 'impracticable_other':
+          return null;
+      }
+      return null;
+    case 'cancel':
+      return null;
+  }
+}
+
+/**
+ * Is this person allowed to take this action on this request now? Null when yes; otherwise the
+ * coded refusal, which changes nothing. Roles first (who you are), then state (what the request is).
+ */
+export function checkAction(
+  view: RequestView,
+  grants: RoleGrant[],
+  envelope: ActionEnvelope,
+  nowIso: string,
+): Refusal | null {
+  return checkRole(view, grants, envelope.action) ?? checkState(view, envelope.action, nowIso);
+}
+
+/** The outcome a resolving action records. */
+export function outcomeFor(view: RequestView, action: ResolvingAction): OutcomeCode {
+  switch (action.kind) {
+    case 'confirm_transfer':
+      return (view.offer?.accommodation ?? view.accommodation) === 'secure'
+        ? 'transferred_secure'
+        : 'transferred_non_secure';
+    case 'record_stay':
+      switch (action.reason) {
+        case 'no_accommodation_provided':
+          return 'detained_no_bed_non_secure';
+        case 'no_secure_bed_serious_harm':
+          return 'detained_no_secure_bed';
+        case 'impracticable_extreme_weather':
+        case 'impracticable_other':
+        case 'child_behaviour':
+        case 'nature_of_offence':
+          return 'detained_impracticable';
+      }
+      return 'detained_impracticable';
+    case 'cancel':
+      return action.reason === 'entered_in_error' ? 'cancelled_in_error' : 'released_or_bailed';
+  }
+}
+
+/** Status follows from the facts, so it can never disagree with them. */
+export function statusOf(view: Omit<RequestView, 'status'>): RequestStatus {
+  if (view.outcome) return 'resolved';
+  if (view.offer) return 'bed_offered';
+  if (view.declines.length > 0) return 'declined';
+  if (view.acknowledged) return 'acknowledged';
+  return 'awaiting_acknowledgement';
+}
+
+function withStatus(view: RequestView): RequestView {
+  return { ...view, status: statusOf(view) };
+}
+
+/**
+ * The state after an accepted action. Pure: call it only after `checkAction` returned null.
+ * Any responder action (an offer, a decline, a question) shows the request was seen, so it also
+ * counts as the acknowledgement when none came first.
+ */
+export function applyAction(
+  view: RequestView,
+  envelope: ActionEnvelope,
+  nowIso: string,
+  options: { timeZone?: string } = {},
+): RequestView {
+  const { actor, action } = envelope;
+  const seen = view.acknowledged ?? { by: actor, at: nowIso };
+  const next: RequestView = { ...view, updatedAt: nowIso };
+  switch (action.kind) {
+    case 'acknowledge':
+      next.acknowledged = seen;
+      break;
+    case 'offer_bed':
+      next.acknowledged = seen;
+      next.offer = {
+        by: actor,
+        at: nowIso,
+        accommodation: action.accommodation,
+        provider: action.provider,
+        transport: action.transport,
+        notes: action.notes,
+      };
+      break;
+    case 'decline':
+      next.acknowledged = seen;
+      next.declines = [
+        ...view.declines,
+        { by: actor, at: nowIso, reason: action.reason, notes: action.notes },
+      ];
+      break;
+    case 'request_info':
+      next.acknowledged = seen;
+      next.questions = [
+        ...view.questions,
+        { id: `q${view.questions.length + 1}`, by: actor, at: nowIso, question: action.question },
+      ];
+      break;
+    case 'answer_info':
+      next.questions = view.questions.map((q) =>
+        q.id === action.questionId ? { ...q, answer: { by: actor, at: nowIso, text: action.answer } } : q,
+      );
+      break;
+    case 'confirm_transfer':
+      next.outcome = {
+        code: outcomeFor(view, action),
+        at: nowIso,
+        by: actor,
+        leftCustodyAt: action.leftCustodyAt,
+      };
+      break;
+    case 'record_stay': {
+      const code = outcomeFor(view, action);
+      next.outcome = {
+        code,
+        at: nowIso,
+        by: actor,
+        stayReason: action.reason,
+        certificate: certificateText({
+          view,
+          reason: action.reason,
+          explanation: action.explanation,
+          by: actor,
+          at: nowIso,
+          ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+        }),
+      };
+      break;
+    }
+    case 'cancel':
+      next.outcome = { code: outcomeFor(view, action), at: nowIso, by: actor, cancelReason: action.reason };
+      break;
+  }
+  return withStatus(next);
+}
+
+/** The court sitting came before any transfer: the workflow's hard deadline (PACE s.46). */
+export function applyCourtDeadline(view: RequestView, nowIso: string): RequestView {
+  return withStatus({
+    ...view,
+    updatedAt: nowIso,
+    outcome: { code: 'court_before_transfer', at: nowIso, by: SYSTEM_ACTOR },
+  });
+}
+
+/** Records an escalation step on the view (the level reached never goes down). */
+export function applyEscalation(
+  view: RequestView,
+  escalation: { level: number; name: string },
+  nowIso: string,
+): RequestView {
+  return {
+    ...view,
+    updatedAt: nowIso,
+    escalationLevel: Math.max(view.escalationLevel, escalation.level),
+    escalations: [...view.escalations, { level: escalation.level, name: escalation.name, at: nowIso }],
+  };
+}

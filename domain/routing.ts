@@ -1,0 +1,166 @@
+import { DateTime } from 'luxon';
+import type { BedRequestInput } from './bed-request.js';
+import type { Destination, EscalationCondition, Person, Protocol } from './protocol.js';
+import type { Route } from './request-view.js';
+
+/**
+ * Routing a bed request (DESIGN.md §3 step 2) and the protocol snapshot a workflow keeps.
+ * Pure: the bank-holiday calendar is passed in (activities build it from date-holidays), so the
+ * decision can be tested with any calendar and the workflow bundle never loads the library.
+ */
+
+/** Returns the holiday's name when the local date (YYYY-MM-DD) is a bank holiday, else null. */
+export type BankHolidayLookup = (localDate: string) => string | null;
+
+export type RouteReason = 'office_hours' | 'outside_office_hours' | 'not_an_office_day' | 'bank_holiday';
+
+export interface RouteDecision {
+  route: Route;
+  reason: RouteReason;
+  /** Name of the bank holiday when `reason` is bank_holiday. */
+  holiday?: string;
+  /** The request time on the force's wall clock, e.g. 2026-08-31T10:00:00.000+01:00. */
+  localTime: string;
+  /** The child's home LA is not the LA the custody suite sits in. */
+  outOfArea: boolean;
+}
+
+/** In hours or out of hours (EDT) at `atIso`, by the force's office hours, days and bank holidays. */
+export function routeAt(
+  protocol: Pick<Protocol, 'force' | 'officeHours'>,
+  atIso: string,
+  isBankHoliday: BankHolidayLookup,
+): Omit<RouteDecision, 'outOfArea'> {
+  const local = DateTime.fromISO(atIso, { setZone: true }).setZone(protocol.force.timeZone);
+  if (!local.isValid) throw new RangeError(`Not an ISO instant: ${atIso}`);
+  const localTime = local.toISO() ?? atIso;
+  const holiday = isBankHoliday(local.toISODate() ?? '');
+  if (holiday) return { route: 'out_of_hours', reason: 'bank_holiday', holiday, localTime };
+  if (!protocol.officeHours.days.includes(local.weekday)) {
+    return { route: 'out_of_hours', reason: 'not_an_office_day', localTime };
+  }
+  // Office hours are [start, end): at 09:00 the duty team is in, at 17:00 the EDT has taken over.
+  const hhmm = local.toFormat('HH:mm');
+  if (hhmm >= protocol.officeHours.start && hhmm < protocol.officeHours.end) {
+    return { route: 'in_hours', reason: 'office_hours', localTime };
+  }
+  return { route: 'out_of_hours', reason: 'outside_office_hours', localTime };
+}
+
+/** One step of the ladder with its durations in milliseconds, as the workflow runs it. */
+export interface LadderStepSnapshot {
+  /** Stable key of the step within this snapshot (its index), used in delivery step keys. */
+  key: string;
+  level: number;
+  name: string;
+  condition: EscalationCondition;
+  afterMs: number;
+  from: 'request' | 'last_change';
+  repeatMs?: number;
+  maxRepeats: number;
+  notify: string[];
+}
+
+export interface LadderSnapshot {
+  steps: LadderStepSnapshot[];
+  overnight?: { level: number; notify: string[] };
+}
+
+/**
+ * Everything a running request needs from the protocol, taken once when it starts, so editing the
+ * protocol file never changes a running request (or its replay).
+ */
+export interface ProtocolSnapshot {
+  forceName: string;
+  timeZone: string;
+  custodySuite: { id: string; name: string; localAuthorityId: string };
+  localAuthority: { id: string; name: string };
+  routing: RouteDecision;
+  /** The routed duty team (in hours) or EDT (out of hours) of the child's home LA. */
+  responderDestinations: Destination[];
+  /** Where the sergeant-facing request thread goes. */
+  custodyDestinations: Destination[];
+  /** Contacts the ladder names, by key; `responders` is the routed destinations. */
+  contacts: Record<string, Destination[]>;
+  ladder: LadderSnapshot;
+  /** People who may act on this request: custody, admin, and responders for this LA. */
+  people: Person[];
+  leads: Destination[];
+  repeatWindowMs: number;
+}
+
+export class RoutingError extends Error {
+  constructor(
+    readonly code: 'unknown_custody_suite' | 'unknown_local_authority',
+    readonly id: string,
+  ) {
+    super(`${code}: ${id}`);
+    this.name = 'RoutingError';
+  }
+}
+
+/** Takes the snapshot for one request: route, destinations, ladder, contacts, people. */
+export function snapshotFor(
+  protocol: Protocol,
+  request: Pick<BedRequestInput, 'custodySuiteId' | 'homeLocalAuthorityId'>,
+  requestedAt: string,
+  isBankHoliday: BankHolidayLookup,
+): ProtocolSnapshot {
+  const suite = protocol.custodySuites.find((s) => s.id === request.custodySuiteId);
+  if (!suite) throw new RoutingError('unknown_custody_suite', request.custodySuiteId);
+  const la = protocol.localAuthorities.find((l) => l.id === request.homeLocalAuthorityId);
+  if (!la) throw new RoutingError('unknown_local_authority', request.homeLocalAuthorityId);
+
+  const at = routeAt(protocol, requestedAt, isBankHoliday);
+  const routing: RouteDecision = { ...at, outOfArea: la.id !== suite.localAuthorityId };
+  const responderDestinations = at.route === 'in_hours' ? la.inHours : la.outOfHours;
+
+  const steps: LadderStepSnapshot[] = protocol.ladder.steps.map((s, i) => ({
+    key: String(i),
+    level: s.level,
+    name: s.name,
+    condition: s.condition,
+    afterMs: s.after,
+    from: s.from,
+    ...(s.repeat !== undefined ? { repeatMs: s.repeat } : {}),
+    maxRepeats: s.maxRepeats,
+    notify: [...s.notify],
+  }));
+  const overnight =
+    protocol.ladder.overnight && protocol.ladder.overnight.enabled
+      ? { level: protocol.ladder.overnight.level, notify: [...protocol.ladder.overnight.notify] }
+      : undefined;
+
+  const named = new Set([...steps.flatMap((s) => s.notify), ...(overnight?.notify ?? [])]);
+  const contacts: Record<string, Destination[]> = {};
+  for (const name of named) {
+    if (name === 'responders') contacts[name] = [...responderDestinations];
+    else contacts[name] = [...(protocol.contacts[name] ?? [])];
+  }
+
+  const people = protocol.people.filter((p) =>
+    p.roles.some(
+      (r) => r === 'custody' || r === 'admin' || (r === 'responder' && p.localAuthorities.includes(la.id)),
+    ),
+  );
+
+  return {
+    forceName: protocol.force.name,
+    timeZone: protocol.force.timeZone,
+    custodySuite: { id: suite.id, name: suite.name, localAuthorityId: suite.localAuthorityId },
+    localAuthority: { id: la.id, name: la.name },
+    routing,
+    responderDestinations: [...responderDestinations],
+    custodyDestinations: [...suite.custodyDestinations],
+    contacts,
+    ladder: { steps, ...(overnight ? { overnight } : {}) },
+    people,
+    leads: [...protocol.leads],
+    repeatWindowMs: protocol.repeatDetention.window,
+  };
+}
+
+/** The destination key deliveries are stored under: platform and address. */
+export function destinationKey(d: Destination): string {
+  return `${d.platform}:${d.address}`;
+}
