@@ -163,7 +163,11 @@ export async function openPostgres(options: {
     const setup = new pg.Client({ connectionString: options.databaseUrl });
     await setup.connect();
     try {
+      // CREATE SCHEMA IF NOT EXISTS races with itself; serialise concurrent openers.
+      await setup.query('BEGIN');
+      await setup.query(`SELECT pg_advisory_xact_lock(hashtext('concordat.schema:' || $1::text))`, [schema]);
       await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await setup.query('COMMIT');
     } finally {
       await setup.end();
     }
