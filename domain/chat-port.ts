@@ -32,11 +32,16 @@ export type RequestEvent =
   | { type: 'escalated'; level: number }
   | { type: 'resolved' };
 
-/** Digest text sections plus an optional PNG chart; built in issue 6. */
+/**
+ * Digest text sections plus an optional PNG chart (domain/digest/view.ts builds it). Plain text
+ * lines, no markup: adapters render the heading in bold and the lines as a list. The chart is a
+ * PNG of about 1000×500: Slack uploads it as a file (files.uploadV2 or the external-upload flow),
+ * Teams shows it as an inline image (a data URL in an Adaptive Card Image or an attachment).
+ */
 export interface DigestMessageView {
   title: string;
   /** Markdown-ish plain sections, rendered per platform. */
-  sections: Array<{ heading: string; lines: string[] }>;
+  sections: ReadonlyArray<{ heading: string; lines: readonly string[] }>;
   chart?: { filename: string; pngBase64: string; altText: string };
 }
 
