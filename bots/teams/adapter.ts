@@ -1,0 +1,138 @@
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type {
+  Activity,
+  ConfigurationBotFrameworkAuthenticationOptions,
+  ConversationParameters,
+  ConversationReference,
+  InvokeResponse,
+  TurnContext,
+} from 'botbuilder';
+import { botAppId, type TeamsConfig } from './env.js';
+
+/** botbuilder does not re-export this type; take it from the adapter's own constructor. */
+export type CredentialsFactory = NonNullable<ConstructorParameters<typeof TeamsAdapter>[1]>;
+
+/**
+ * The Bot Framework adapter, and the one place that touches botbuilder internals.
+ *
+ * Retries: the connector client that botbuilder builds for every turn runs Azure core's default
+ * retry policy (exponential back-off on 5xx and network errors, and the throttling policy that
+ * sleeps on 429 Retry-After and sends again). Concordat retries in one layer only, the Temporal
+ * activity, so `withoutConnectorRetries` removes that policy from each turn's client before the
+ * first call. A 429 then reaches the chat port, which turns it into a ChatRateLimited failure
+ * with Retry-After as the activity's next retry delay.
+ */
+
+/** Hooks for tests and sovereign clouds; production leaves them unset. */
+export interface AdapterOverrides {
+  /** Where inbound Bot Framework tokens' signing keys are published (OpenID metadata URL). */
+  openIdMetadataUrl?: string;
+  /** The issuer inbound channel tokens must carry (default https://api.botframework.com). */
+  tokenIssuer?: string;
+  /** Supplies outbound credentials (default: MSAL with the app ID and secret or managed identity). */
+  credentialsFactory?: CredentialsFactory;
+}
+
+interface PipelineLike {
+  removePolicy(options: { phase?: string; name?: string }): unknown;
+}
+
+function isPipelineHolder(value: unknown): value is { pipeline: PipelineLike } {
+  if (typeof value !== 'object' || value === null || !('pipeline' in value)) return false;
+  const pipeline: unknown = value.pipeline;
+  return (
+    typeof pipeline === 'object' &&
+    pipeline !== null &&
+    'removePolicy' in pipeline &&
+    typeof pipeline.removePolicy === 'function'
+  );
+}
+
+/**
+ * Removes the Azure core retry policies from this turn's connector client. Returns false if the
+ * client's shape is not the one known (a botbuilder upgrade), so the caller can log it loudly.
+ */
+export function withoutConnectorRetries(context: TurnContext): boolean {
+  const connector: unknown = context.turnState.get(context.adapter.ConnectorClientKey);
+  if (typeof connector !== 'object' || connector === null) return false;
+  const inner: unknown = Reflect.get(connector, 'client');
+  if (!isPipelineHolder(inner)) return false;
+  inner.pipeline.removePolicy({ phase: 'Retry' });
+  return true;
+}
+
+export class ConcordatTeamsAdapter extends TeamsAdapter {
+  /** True when the last turn's connector client had its retry policy removed. */
+  retriesRemoved = true;
+
+  constructor(
+    readonly appId: string,
+    authConfig: ConfigurationBotFrameworkAuthenticationOptions,
+    credentialsFactory?: CredentialsFactory,
+  ) {
+    super(authConfig, credentialsFactory);
+  }
+
+  /**
+   * Authenticates one inbound activity (the Authorization header is checked against the Bot
+   * Framework's signing keys unless in emulator mode), runs `logic`, and returns the invoke
+   * response if the logic set one. Throws botbuilder's AuthenticationError for a bad token.
+   */
+  async handleActivity(
+    authHeader: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, async (context) => {
+      this.retriesRemoved = withoutConnectorRetries(context);
+      await logic(context);
+    });
+  }
+
+  /** Runs `logic` in the conversation of a stored reference, with retries removed. */
+  async proactive(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    await this.continueConversationAsync(this.appId, reference, async (context) => {
+      this.retriesRemoved = withoutConnectorRetries(context);
+      await logic(context);
+    });
+  }
+
+  /** Opens a new conversation (a 1:1 chat with a user) and runs `logic` in it. */
+  async openConversation(
+    serviceUrl: string,
+    parameters: ConversationParameters,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    await this.createConversationAsync(
+      this.appId,
+      'msteams',
+      serviceUrl,
+      'https://api.botframework.com',
+      parameters,
+      async (context) => {
+        this.retriesRemoved = withoutConnectorRetries(context);
+        await logic(context);
+      },
+    );
+  }
+}
+
+/** Builds the adapter from the parsed environment: emulator mode has no app ID and no auth. */
+export function createTeamsAdapter(
+  config: Pick<TeamsConfig, 'auth'>,
+  overrides: AdapterOverrides = {},
+): ConcordatTeamsAdapter {
+  const auth: ConfigurationBotFrameworkAuthenticationOptions = {};
+  if (config.auth.mode === 'authenticated') {
+    auth.MicrosoftAppId = config.auth.appId;
+    auth.MicrosoftAppType = config.auth.appType;
+    if (config.auth.password) auth.MicrosoftAppPassword = config.auth.password;
+    if (config.auth.tenantId) auth.MicrosoftAppTenantId = config.auth.tenantId;
+  }
+  if (overrides.openIdMetadataUrl) auth.ToBotFromChannelOpenIdMetadataUrl = overrides.openIdMetadataUrl;
+  if (overrides.tokenIssuer) auth.ToBotFromChannelTokenIssuer = overrides.tokenIssuer;
+  return new ConcordatTeamsAdapter(botAppId(config), auth, overrides.credentialsFactory);
+}

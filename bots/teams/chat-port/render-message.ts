@@ -1,0 +1,51 @@
+import type { OutboundMessage } from '../../../domain/chat-port.js';
+import { DEFAULT_ZONE, escalationText, eventText, titleText } from '../../shared/view-text.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards/adaptive-card.js';
+import { digestCard } from '../cards/digest-card.js';
+import { escalationPageCard } from '../cards/escalation-page-card.js';
+import { repeatAlertCard } from '../cards/repeat-alert-card.js';
+import { requestCard } from '../cards/request-card.js';
+
+/** A Bot Framework message activity as Concordat sends it: plain data, no SDK types. */
+export interface OutboundActivity {
+  type: 'message';
+  text?: string;
+  textFormat?: 'plain' | 'markdown';
+  /** What Teams shows in notifications and the chat list for a card. */
+  summary?: string;
+  attachments?: Array<{ contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; content: AdaptiveCard }>;
+}
+
+export function cardActivity(content: AdaptiveCard, summary: string): OutboundActivity {
+  return { type: 'message', summary, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content }] };
+}
+
+export function textActivity(text: string): OutboundActivity {
+  return { type: 'message', text, textFormat: 'plain' };
+}
+
+/** Renders one chat-port message for Teams. Pure: same message, time and zone, same activity. */
+export function renderMessage(
+  message: OutboundMessage,
+  nowIso: string,
+  zone = DEFAULT_ZONE,
+): OutboundActivity {
+  switch (message.kind) {
+    case 'request_card':
+      return cardActivity(
+        requestCard(message.view, { audience: message.audience, nowIso, zone }),
+        titleText(message.view),
+      );
+    case 'event_note':
+      return textActivity(`${message.view.caseRef}: ${eventText(message.view, message.event, zone)}`);
+    case 'escalation_page':
+      return cardActivity(escalationPageCard(message.view, nowIso, zone), escalationText(message.view));
+    case 'repeat_alert':
+      return cardActivity(
+        repeatAlertCard(message.view, zone),
+        `Repeat detention: child ${message.view.childRef}`,
+      );
+    case 'digest':
+      return cardActivity(digestCard(message.view), message.view.title);
+  }
+}
