@@ -176,14 +176,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   args.push(...extraArgs);
 
   const started = Date.now();
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Through a small sh watchdog so the server cannot outlive this process, even a SIGKILLed one.
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, 'temporal-dev-server', cli, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group, so stop() can signal the watchdog and the server together.
+    detached: true,
+  });
   const output: string[] = [];
   let quiet = false; // shutdown chatter ("Failed to poll for task", dial errors) is not news
   const onOutput = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split(/\r?\n/)) {
       if (line.trim() === '') continue;
       output.push(line);
-      if (output.length > 50) output.shift();
+      if (output.length > 30) output.shift();
       if (!quiet) log(`server: ${line}`);
     }
   };
@@ -196,7 +201,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err));
   // If this process dies without calling stop(), take the server down with it.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => signalGroup(child, 'SIGTERM');
   process.once('exit', killOnExit);
 
   const stopChild = stopper(child, exited, () => process.removeListener('exit', killOnExit));
@@ -217,16 +222,42 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   return { address, namespace, uiUrl, reused: false, pid: child.pid, stop };
 }
 
+// Runs "$@" (the server) and stops it with SIGTERM when this shell gets TERM/INT/HUP or when its
+// stdin, a pipe from the Node process, closes: that happens when Node exits for any reason.
+const WATCHDOG = `
+exec 3<&0
+"$@" </dev/null &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null' TERM INT HUP
+( while read -r _; do :; done; kill -TERM "$pid" 2>/dev/null ) <&3 >/dev/null 2>&1 &
+exec 3<&-
+while :; do
+  wait "$pid"
+  rc=$?
+  kill -0 "$pid" 2>/dev/null || break
+done
+exit "$rc"
+`;
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal); // the group is gone already; make sure of the shell
+  }
+}
+
 function stopper(child: ChildProcess, exited: Promise<unknown>, cleanup: () => void): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () => {
     stopping ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        signalGroup(child, 'SIGTERM');
+        const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
       }
+      child.stdin?.destroy();
       cleanup();
     })();
     return stopping;
