@@ -136,3 +136,13 @@ export function describeRefusal(refusal: Refusal): string {
   const make = TEXT[refusal.code] as ((params: Params | undefined) => string) | undefined;
   return make ? make(refusal.params) : 'That could not be done. Nothing was changed.';
 }
+
+/** When a button names a request the engine does not know (purged, or a forged value). */
+export const REQUEST_NOT_FOUND_TEXT =
+  'That request could not be found: it may have been closed and purged, or the message is very old. ' +
+  'Nothing was changed.';
+
+/** When the bot could not reach the workflow engine after acknowledging a click. */
+export const ENGINE_UNAVAILABLE_TEXT =
+  'Concordat could not record that just now because its workflow engine did not answer. ' +
+  'Nothing was changed: please try again in a minute.';

@@ -1,0 +1,152 @@
+import { webApi } from '@slack/bolt';
+import type {
+  ChatPort,
+  Destination,
+  MessageRef,
+  OutboundMessage,
+  SendOptions,
+} from '../../domain/chat-port.js';
+import type { Refusal } from '../../domain/failures.js';
+import type { Platform } from '../../domain/people.js';
+import type { Logger } from '../../runtime/logger.js';
+import { describeRefusal } from '../shared/failure-text.js';
+import { DEFAULT_ZONE } from '../shared/view-text.js';
+import type { SlackMessage } from './blocks/kit.js';
+import { privateNote, renderOutbound } from './blocks/messages.js';
+import { toDeliveryFailure } from './delivery-errors.js';
+
+export interface SlackChatPortOptions {
+  /** Bot token (xoxb-…). */
+  token: string;
+  /** Web API base URL; defaults to https://slack.com/api/. SLACK_API_URL in tests and sandboxes. */
+  apiUrl?: string;
+  log: Logger;
+  /** Zone for the times printed on cards (the force's; default Europe/London). */
+  timeZone?: string;
+  /** Per-call timeout (ms); a timeout fails the activity attempt as CHAT_UNAVAILABLE. */
+  timeoutMs?: number;
+}
+
+/** Builds the Web API client with Slack's own retries off, so Temporal's activity retry is the only layer. */
+export function createWebClient(
+  token: string,
+  apiUrl: string | undefined,
+  timeoutMs = 10_000,
+): webApi.WebClient {
+  return new webApi.WebClient(token, {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: timeoutMs,
+    logLevel: webApi.LogLevel.ERROR,
+  });
+}
+
+const isUserId = (address: string) => /^[UW][A-Z0-9]+$/.test(address);
+
+/**
+ * The Slack implementation of the ChatPort. The workflow's activities call it; it renders each
+ * message from the view model and posts, threads or updates in place. It never retries: every
+ * failure becomes a coded ApplicationFailure (see delivery-errors.ts) for Temporal to retry.
+ */
+export function createSlackChatPort(options: SlackChatPortOptions): ChatPort & { client: webApi.WebClient } {
+  const client = createWebClient(options.token, options.apiUrl, options.timeoutMs);
+  const zone = options.timeZone ?? DEFAULT_ZONE;
+  const log = options.log.child({ component: 'slack-chat-port' });
+  const dmChannels = new Map<string, string>();
+
+  async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const failure = toDeliveryFailure(error, method);
+      log.warn({ method, type: failure.type, nonRetryable: failure.nonRetryable }, 'Slack call failed');
+      throw failure;
+    }
+  }
+
+  /** A user ID becomes the bot's DM channel with that user (cached per process). */
+  async function channelFor(address: string): Promise<string> {
+    if (!isUserId(address)) return address;
+    const cached = dmChannels.get(address);
+    if (cached) return cached;
+    const res = await call('conversations.open', () => client.conversations.open({ users: address }));
+    const id = res.channel?.id;
+    if (!id)
+      throw toDeliveryFailure(new Error('conversations.open returned no channel'), 'conversations.open');
+    dmChannels.set(address, id);
+    return id;
+  }
+
+  async function post(channel: string, body: SlackMessage, threadTs?: string): Promise<MessageRef> {
+    const res = await call('chat.postMessage', () =>
+      client.chat.postMessage({
+        channel,
+        text: body.text,
+        blocks: body.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
+    );
+    if (!res.ts || !res.channel) {
+      throw toDeliveryFailure(new Error('chat.postMessage returned no ts'), 'chat.postMessage');
+    }
+    return { platform: 'slack', conversationId: res.channel, messageId: res.ts };
+  }
+
+  return {
+    client,
+    async send(
+      destination: Destination,
+      message: OutboundMessage,
+      opts: SendOptions = {},
+    ): Promise<MessageRef> {
+      const body = renderOutbound(message, zone);
+      if (opts.existing) {
+        const { conversationId, messageId } = opts.existing;
+        await call('chat.update', () =>
+          client.chat.update({
+            channel: conversationId,
+            ts: messageId,
+            text: body.text,
+            blocks: body.blocks,
+          }),
+        );
+        log.debug({ kind: message.kind, channel: conversationId }, 'updated Slack message');
+        return opts.existing;
+      }
+      if (opts.threadOf) {
+        return await post(opts.threadOf.conversationId, body, opts.threadOf.messageId);
+      }
+      const ref = await post(await channelFor(destination.address), body);
+      log.debug({ kind: message.kind, channel: ref.conversationId }, 'posted Slack message');
+      return ref;
+    },
+
+    async notifyPerson(
+      person: { platform: Platform; userId: string; channel?: string },
+      refusal: Refusal,
+    ): Promise<void> {
+      const note = privateNote(describeRefusal(refusal));
+      if (person.channel) {
+        try {
+          await call('chat.postEphemeral', () =>
+            client.chat.postEphemeral({
+              channel: person.channel as string,
+              user: person.userId,
+              text: note.text,
+              blocks: note.blocks,
+            }),
+          );
+          return;
+        } catch (error) {
+          // Not in that channel any more (or it was a DM the bot cannot post ephemerals to): DM instead.
+          if (!(error instanceof Error) || !('nonRetryable' in error) || !error.nonRetryable) throw error;
+        }
+      }
+      const dm = await channelFor(person.userId);
+      await post(dm, note);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { hasRole } from '../../../domain/authorise.js';
+import { bedRequestModal } from '../forms/bed-request-form.js';
+import { errorCode, grantsOf, slackActor } from '../common.js';
+import type { SlackBotDeps } from '../deps.js';
+import { slashCommandSchema } from '../payloads.js';
+
+export const NOT_CUSTODY_TEXT =
+  'Only custody officers can start a bed request. Ask your Concordat administrator to add your Slack ' +
+  'user ID to the protocol file with the custody role.';
+
+/**
+ * `/bedrequest`: opens the request form. The role check is pure (the protocol file), so a
+ * non-custody user is answered in the ack itself; otherwise ack first, then views.open.
+ */
+export function bedRequestCommand(deps: SlackBotDeps) {
+  return async ({ ack, body, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const parsed = slashCommandSchema.safeParse(body);
+    if (!parsed.success) {
+      await ack();
+      deps.log.warn({ issues: parsed.error.issues.length }, 'malformed slash command');
+      return;
+    }
+    const command = parsed.data;
+    const actor = slackActor({ id: command.user_id, name: command.user_name });
+    const grants = grantsOf(deps, actor);
+    if (!hasRole(grants, 'custody') && !hasRole(grants, 'admin')) {
+      await ack({ response_type: 'ephemeral', text: NOT_CUSTODY_TEXT });
+      deps.log.warn(
+        { event: 'action_refused', userId: actor.userId, action: 'start_request' },
+        'refused /bedrequest',
+      );
+      return;
+    }
+    await ack();
+    try {
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: bedRequestModal(deps.protocol, command.channel_id ? { channel: command.channel_id } : {}),
+      });
+    } catch (error) {
+      deps.log.error({ err: errorCode(error) }, 'could not open the request form');
+    }
+  };
+}
