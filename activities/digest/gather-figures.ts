@@ -1,0 +1,131 @@
+import {
+  type DigestFigures,
+  type GroupFigures,
+  emptyOutcomeCounts,
+  TIMING_KEYS,
+  type TimingKey,
+} from '../../domain/digest/figures.js';
+import { trendWeeks, type DigestPeriod } from '../../domain/digest/period.js';
+import { findRepeatDetentions } from '../../domain/digest/repeats.js';
+import type { TimingFigure } from '../../domain/digest/stats.js';
+import { OPEN_LIST_LIMIT } from '../../domain/digest/view.js';
+import type { Protocol } from '../../domain/protocol.js';
+import {
+  digestGroupCounts,
+  groupKeyString,
+  openRequestsAsOf,
+  repeatDetentionMaterial,
+  weeklyTrend,
+  type GroupCounts,
+} from '../../store/digest-queries.js';
+import type { SqlExecutor } from '../../store/sql-client.js';
+
+const DAY_MS = 86_400_000;
+
+function emptyCounts(): GroupCounts {
+  const none: TimingFigure = { n: 0, medianMs: null, p90Ms: null };
+  return {
+    requests: 0,
+    resolved: 0,
+    stillOpen: 0,
+    outcomes: emptyOutcomeCounts(),
+    transferred: 0,
+    detained: 0,
+    overnight: 0,
+    weekend: 0,
+    escalationLevels: [],
+    timings: Object.fromEntries(TIMING_KEYS.map((k) => [k, { ...none }])) as Record<TimingKey, TimingFigure>,
+    declineReasons: [],
+    stayReasons: [],
+  };
+}
+
+/**
+ * Gathers every figure of one digest from the records store. Groups list every suite and local
+ * authority in the protocol (a quiet one shows zeros, which is itself a finding), then any other
+ * ID found in the data (a suite since removed from the config), by name.
+ */
+export async function gatherDigestFigures(
+  db: SqlExecutor,
+  protocol: Protocol,
+  period: DigestPeriod,
+  generatedAt: string,
+): Promise<DigestFigures> {
+  const windowMs = protocol.repeatDetention.window;
+  const weeks = trendWeeks(period);
+  const [groups, material, trend, openNow] = await Promise.all([
+    digestGroupCounts(db, period),
+    repeatDetentionMaterial(db, { from: period.from, to: period.to, windowMs }),
+    weeklyTrend(db, weeks),
+    openRequestsAsOf(db, generatedAt, OPEN_LIST_LIMIT),
+  ]);
+  const repeats = findRepeatDetentions({
+    links: material.links,
+    detentions: material.detentions,
+    from: period.from,
+    to: period.to,
+    windowMs,
+  });
+
+  const suiteNames: Record<string, string> = Object.fromEntries(
+    protocol.custodySuites.map((s) => [s.id, s.name]),
+  );
+  const laNames: Record<string, string> = Object.fromEntries(
+    protocol.localAuthorities.map((l) => [l.id, l.name]),
+  );
+
+  const repeatsBy = new Map<string, number>();
+  const bump = (k: string) => repeatsBy.set(k, (repeatsBy.get(k) ?? 0) + 1);
+  for (const e of repeats.repeatEvents) {
+    bump('all');
+    bump(groupKeyString({ by: 'suite', id: e.custodySuiteId }));
+    bump(groupKeyString({ by: 'la', id: e.localAuthorityId }));
+  }
+
+  const group = (key: string, id: string, name: string): GroupFigures => ({
+    id,
+    name,
+    ...(groups.get(key)?.counts ?? emptyCounts()),
+    repeatDetentions: repeatsBy.get(key) ?? 0,
+  });
+
+  const idsFound = (by: 'suite' | 'la') =>
+    [...groups.values()].flatMap((g) => (g.key.by === by ? [g.key.id] : []));
+  const ordered = (configured: string[], found: string[]) => [
+    ...configured,
+    ...found.filter((id) => !configured.includes(id)).sort(),
+  ];
+  const suiteIds = ordered(
+    protocol.custodySuites.map((s) => s.id),
+    idsFound('suite'),
+  );
+  const laIds = ordered(
+    protocol.localAuthorities.map((l) => l.id),
+    idsFound('la'),
+  );
+  for (const d of repeats.children.flatMap((c) => c.detentions)) {
+    suiteNames[d.custodySuiteId] ??= d.custodySuiteId;
+    laNames[d.localAuthorityId] ??= d.localAuthorityId;
+  }
+  for (const r of openNow.oldest) {
+    suiteNames[r.custodySuiteId] ??= r.custodySuiteId;
+    laNames[r.localAuthorityId] ??= r.localAuthorityId;
+  }
+
+  return {
+    period,
+    generatedAt,
+    repeatWindowDays: Math.round(windowMs / DAY_MS),
+    total: group('all', 'all', 'All'),
+    bySuite: suiteIds.map((id) => group(groupKeyString({ by: 'suite', id }), id, suiteNames[id] ?? id)),
+    byLocalAuthority: laIds.map((id) => group(groupKeyString({ by: 'la', id }), id, laNames[id] ?? id)),
+    repeatDetentions: repeats.children,
+    openNow,
+    trend: weeks.map((w, i) => ({
+      weekStart: w.weekStart,
+      requests: trend[i]?.requests ?? 0,
+      detained: trend[i]?.detained ?? 0,
+    })),
+    names: { suites: suiteNames, localAuthorities: laNames },
+  };
+}

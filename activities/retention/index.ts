@@ -1,0 +1,5 @@
+export {
+  createRetentionActivities,
+  type RetentionActivities,
+  type RetentionActivityDeps,
+} from './retention-activities.js';

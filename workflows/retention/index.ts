@@ -1,0 +1,1 @@
+export { retentionPurgeWorkflow } from './retention-workflow.js';
