@@ -86,6 +86,9 @@ export async function findOrInstallTestServer(opts: TestServerOptions = {}): Pro
     );
     const started = Date.now();
     let downloaded = 0;
+    let bytes = 0;
+    let lastReport = 0;
+    const progress = () => `${downloaded} files, ${(bytes / 1e6).toFixed(1)} MB downloaded`;
     const result = await runWithProgress(
       mvn,
       [
@@ -103,18 +106,25 @@ export async function findOrInstallTestServer(opts: TestServerOptions = {}): Pro
         log,
         tickLabel: 'fetching the test server',
         tickMs: 10_000,
-        tickDetail: () => `${downloaded} files downloaded`,
+        tickDetail: progress,
         onLine: (line) => {
-          const m = /Downloaded from \S+: \S+\/([^/\s]+\.jar) \(([^)]*)\)/.exec(line);
+          // "[INFO] Downloaded from central: https://…/temporal-sdk-1.38.0.jar (2.1 MB at 9.8 MB/s)"
+          const m = /Downloaded from \S+: \S+\/([^/\s]+) \(([\d.]+) (B|kB|MB|GB)/.exec(line);
           if (m) {
-            downloaded++;
-            log(`  ↓ ${m[1]} (${m[2]?.split(' at ')[0]})`);
+            if (downloaded++ === 0) lastReport = Date.now();
+            bytes += Number(m[2]) * ({ B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[m[3] as 'B'] ?? 1);
+            if (m[1]?.startsWith('temporal-') && m[1].endsWith('.jar')) log(`  ↓ ${m[1]}`);
+            if (Date.now() - lastReport > 3_000) {
+              lastReport = Date.now();
+              log(`  ${progress()}…`);
+            }
           } else if (/^\[ERROR\]/.test(line)) {
             log(`mvn: ${line}`);
           }
         },
       },
     );
+    if (downloaded > 0) log(`  ${progress()} (Maven keeps them in ~/.m2 too)`);
     if (result.code !== 0) {
       await copyFile(logFile, join(parent, `maven-${version}.log`)).catch(() => undefined);
       throw new Error(
