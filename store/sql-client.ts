@@ -10,8 +10,20 @@ import pg from 'pg';
  * number; both give timestamptz as a Date), so callers cast counts to int in SQL and convert
  * timestamps with `toIso`.
  */
+export interface QueryOptions {
+  /**
+   * Name of a server-side prepared statement (node-postgres only; PGlite ignores it): a hot query
+   * is then parsed and planned once per connection. One name, one text, for the whole process.
+   */
+  prepare?: string;
+}
+
 export interface SqlExecutor {
-  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R extends object = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<R[]>;
   /** Several statements, no parameters (migrations). */
   exec(text: string): Promise<void>;
 }
@@ -142,8 +154,16 @@ export async function openPglite(options: { dataDir?: string; schema?: string })
 class PgExecutor implements SqlExecutor {
   constructor(private readonly db: pg.Pool | pg.PoolClient) {}
 
-  async query<R extends object>(text: string, params: readonly unknown[] = []): Promise<R[]> {
-    const result = await this.db.query<R & pg.QueryResultRow>(text, [...params]);
+  async query<R extends object>(
+    text: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<R[]> {
+    const result = await this.db.query<R & pg.QueryResultRow>({
+      text,
+      values: [...params],
+      ...(options.prepare ? { name: options.prepare } : {}),
+    });
     return result.rows;
   }
 
@@ -186,7 +206,7 @@ export async function openPostgres(options: {
   const root = new PgExecutor(pool);
   return {
     backend: 'postgres',
-    query: (text, params) => root.query(text, params),
+    query: (text, params, opts) => root.query(text, params, opts),
     exec: (text) => root.exec(text),
     transaction: async (fn) => {
       const client = await pool.connect();

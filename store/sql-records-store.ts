@@ -384,6 +384,7 @@ export class SqlRecordsStore implements RecordsStore {
        WHERE o.outcome IN (${DETAINED_SQL})
        ORDER BY r.charged_at, r.workflow_id`,
       [args.workflowId, args.since, args.before],
+      { prepare: 'concordat_earlier_detentions_v1' },
     );
     return rows.map((r) => ({
       workflowId: r.workflow_id,
