@@ -48,6 +48,11 @@ export interface DigestWorkflowInput {
   requestedBy?: Actor;
   /** Where to send it; default: every destination in the protocol's `leads`. */
   destinations?: Destination[];
+  /**
+   * Daily and weekly: compute the period as if run at this instant (ISO), e.g. to redo a missed
+   * Monday's weekly digest. Default: when the schedule meant to run it, else when it started.
+   */
+  asOf?: string;
 }
 
 export interface DigestWorkflowResult {
@@ -85,7 +90,7 @@ export async function digestWorkflow(input: DigestWorkflowInput): Promise<Digest
   try {
     period = computePeriod({
       kind: input.kind,
-      now: runTime(),
+      now: input.asOf ?? runTime(),
       timeZone: settings.timeZone,
       ...(input.from !== undefined ? { from: input.from } : {}),
       ...(input.to !== undefined ? { to: input.to } : {}),
