@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { createDigestActivities } from '../activities/digest/index.js';
+import { createRetentionActivities } from '../activities/retention/index.js';
+import type { ChatPort } from '../domain/chat-port.js';
+import type { Protocol } from '../domain/protocol.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from './logger.js';
+import type { EncryptionCodec } from './payload-codec.js';
+import { dataConverterFor } from './temporal-connection.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  protocol: Protocol;
+  store: Store;
+  chat: ChatPort;
+  codec: EncryptionCodec;
+  log: Logger;
+  /** Bounded so one worker on a small machine never starves its own bots; scale by adding workers. */
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/**
+ * The Concordat worker: every workflow and activity, with their dependencies injected. Workers are
+ * stateless: run as many copies as the load needs, on any machine that reaches Temporal and the
+ * database.
+ */
+export async function createWorker(deps: WorkerDeps): Promise<Worker> {
+  const { store, chat, protocol, log } = deps;
+  const activities = {
+    ...createActivities({ chat, store, protocol: () => protocol, log }),
+    ...createDigestActivities({ store, chat, protocol, log }),
+    ...createRetentionActivities({ store, protocol }),
+  };
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    activities,
+    dataConverter: dataConverterFor(deps.codec),
+    maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions ?? 20,
+  });
+}
