@@ -1,0 +1,52 @@
+import type { HandlerDeps } from '../deps.js';
+import { installActivitySchema, referencesToStore } from '../chat-port/conversation-reference.js';
+
+const CHANNEL_EVENTS = new Set([
+  'channelCreated',
+  'channelRenamed',
+  'channelRestored',
+  'teamRenamed',
+  'teamRestored',
+]);
+
+/**
+ * The bot was added to a team, a channel, a group chat or someone's personal scope (Teams sends
+ * `installationUpdate`, and `conversationUpdate` with the bot among `membersAdded`), or a channel
+ * appeared in a team it is in. Stores the conversation reference under each key a protocol file
+ * may name, so responder cards, pages, alerts and digests can later be sent there proactively.
+ * Returns the keys stored.
+ */
+export async function recordInstall(deps: HandlerDeps, raw: unknown): Promise<string[]> {
+  const parsed = installActivitySchema.safeParse(raw);
+  if (!parsed.success) {
+    deps.log.warn(
+      { issues: parsed.error.issues.map((i) => i.path.join('.')) },
+      'install event not understood',
+    );
+    return [];
+  }
+  const a = parsed.data;
+  if (a.type === 'installationUpdate') {
+    if (a.action && !a.action.startsWith('add')) {
+      deps.log.info(
+        { conversationType: a.conversation.conversationType, action: a.action },
+        'Concordat was removed from a Teams conversation; sends there will be refused until it is added again',
+      );
+      return [];
+    }
+  } else {
+    const botAdded = a.membersAdded?.some((m) => m.id === a.recipient.id) ?? false;
+    const channelEvent = CHANNEL_EVENTS.has(a.channelData?.eventType ?? '');
+    if (!botAdded && !channelEvent) return [];
+  }
+  const references = referencesToStore(a);
+  for (const { key, reference } of references) {
+    await deps.store.saveConversationReference('teams', key, reference);
+  }
+  const keys = references.map((r) => r.key);
+  deps.log.info(
+    { keys, conversationType: a.conversation.conversationType ?? null },
+    'stored Teams conversation references',
+  );
+  return keys;
+}
