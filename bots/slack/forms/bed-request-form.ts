@@ -107,7 +107,7 @@ export interface RawBedRequestForm {
   custodyRecordNumber: string;
   custodySuiteId: string;
   child: Record<string, string | undefined>;
-  age: string;
+  age: string | undefined;
   homeLocalAuthorityId: string;
   chargedAt: string | undefined;
   bailRefusalGround: string | undefined;
@@ -129,7 +129,7 @@ export function readBedRequestForm(values: StateValues, actor: Actor, zone: stri
       familyName: text('child.familyName'),
       dateOfBirth: text('child.dateOfBirth'),
     },
-    age: text('age') ?? '',
+    age: text('age'),
     homeLocalAuthorityId: text('homeLocalAuthorityId') ?? '',
     chargedAt: toLocalIso(inputValue(values, 'chargedAt'), zone),
     bailRefusalGround: text('bailRefusalGround'),
@@ -159,6 +159,7 @@ export function parseBedRequestSubmission(
     : formErrors(result.error, BED_REQUEST_FIELDS, 'custodyRecordNumber');
   // A zod message for a missing select is "Required"; say which choice is missing instead.
   const required: Partial<Record<BedRequestField, string>> = {
+    age: 'Give the child’s age at charge, as a whole number',
     bailRefusalGround: 'Choose the ground on which bail was refused',
     accommodation: 'Choose non-secure or secure',
     chargedAt: 'Give the date and time of charge',
