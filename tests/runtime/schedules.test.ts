@@ -55,7 +55,14 @@ async function matchingTimes(scheduleId: string, start: string, end: string): Pr
     startTime: { seconds: Math.floor(Date.parse(start) / 1000) },
     endTime: { seconds: Math.floor(Date.parse(end) / 1000) },
   });
-  return (res.startTime ?? []).map((ts) => new Date(Number(ts.seconds ?? 0) * 1000).toISOString());
+  // The proto's Timestamp type does not resolve under this tsconfig: read it by shape.
+  const times =
+    (res as { startTime?: Array<{ seconds?: number | { toNumber(): number } | null }> }).startTime ?? [];
+  return times.map((ts) => {
+    const s = ts.seconds;
+    const seconds = typeof s === 'number' ? s : (s?.toNumber() ?? 0);
+    return new Date(seconds * 1000).toISOString();
+  });
 }
 
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat('ccc yyyy-MM-dd HH:mm');
