@@ -61,6 +61,41 @@ export function withoutConnectorRetries(context: TurnContext): boolean {
   return true;
 }
 
+/** The two Bot Connector calls the chat port makes, from the turn's connector client. */
+export interface ConversationsApi {
+  sendToConversation(conversationId: string, activity: Partial<Activity>): Promise<{ id?: string }>;
+  updateActivity(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<unknown>;
+}
+
+function isConversationsApi(value: unknown): value is ConversationsApi {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'sendToConversation' in value &&
+    typeof value.sendToConversation === 'function' &&
+    'updateActivity' in value &&
+    typeof value.updateActivity === 'function'
+  );
+}
+
+/**
+ * The Bot Connector's conversations API for this turn. Proactive posts call it directly:
+ * `TurnContext.sendActivity` in a continued conversation would send a *reply* to the synthetic
+ * continuation activity's random ID, where a new channel post (`sendToConversation`) is meant.
+ */
+export function conversationsOf(context: TurnContext): ConversationsApi {
+  const connector: unknown = context.turnState.get(context.adapter.ConnectorClientKey);
+  const conversations: unknown =
+    typeof connector === 'object' && connector !== null ? Reflect.get(connector, 'conversations') : undefined;
+  if (!isConversationsApi(conversations)) {
+    throw new Error('botbuilder changed: the turn has no connector client with a conversations API');
+  }
+  return {
+    sendToConversation: (id, activity) => conversations.sendToConversation(id, activity),
+    updateActivity: (id, activityId, activity) => conversations.updateActivity(id, activityId, activity),
+  };
+}
+
 export class ConcordatTeamsAdapter extends TeamsAdapter {
   /** True when the last turn's connector client had its retry policy removed. */
   retriesRemoved = true;

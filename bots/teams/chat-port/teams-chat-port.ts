@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ConversationReference, TurnContext } from 'botbuilder';
+import { TurnContext, type ConversationReference } from 'botbuilder';
 import type {
   ChatPort,
   Destination,
@@ -13,7 +13,12 @@ import type { Logger } from '../../../runtime/logger.js';
 import type { RecordsStore } from '../../../store/records-store.js';
 import { describeRefusal } from '../../shared/failure-text.js';
 import { DEFAULT_ZONE } from '../../shared/view-text.js';
-import { createTeamsAdapter, type AdapterOverrides, type ConcordatTeamsAdapter } from '../adapter.js';
+import {
+  conversationsOf,
+  createTeamsAdapter,
+  type AdapterOverrides,
+  type ConcordatTeamsAdapter,
+} from '../adapter.js';
 import { loadTeamsConfig } from '../env.js';
 import { rateLimited, toDeliveryFailure } from './connector-failure.js';
 import {
@@ -138,11 +143,12 @@ export function createTeamsChatPort(options: TeamsChatPortOptions): ChatPort & {
     let id: string | undefined = existingId;
     try {
       await adapter.proactive(target, async (context: TurnContext) => {
+        const outgoing = TurnContext.applyConversationReference({ ...activity }, target);
+        const conversations = conversationsOf(context);
         if (existingId) {
-          await context.updateActivity({ ...activity, id: existingId });
+          await conversations.updateActivity(conversationId, existingId, { ...outgoing, id: existingId });
         } else {
-          const response = await context.sendActivity(activity);
-          id = response?.id;
+          id = (await conversations.sendToConversation(conversationId, outgoing)).id;
         }
       });
     } catch (err) {
@@ -238,7 +244,12 @@ export function createTeamsChatPort(options: TeamsChatPortOptions): ChatPort & {
               ...(via.bot ? { bot: via.bot } : {}),
               user: { id: person.userId, aadObjectId: person.userId },
             });
-            await context.sendActivity(activity);
+            const outgoing = TurnContext.applyConversationReference(
+              { ...activity },
+              TurnContext.getConversationReference(context.activity),
+            );
+            delete outgoing.replyToId;
+            await conversationsOf(context).sendToConversation(context.activity.conversation.id, outgoing);
           },
         );
       } catch (err) {
