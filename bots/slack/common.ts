@@ -126,8 +126,7 @@ export function errorCode(error: unknown): string {
   if (error && typeof error === 'object') {
     const data = (error as { data?: { error?: unknown } }).data;
     if (data && typeof data.error === 'string') return data.error;
-    if ('code' in error && typeof (error).code === 'string')
-      return (error as { code: string }).code;
+    if ('code' in error && typeof error.code === 'string') return (error as { code: string }).code;
   }
   return error instanceof Error ? error.message : String(error);
 }
