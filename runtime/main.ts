@@ -1,0 +1,212 @@
+/**
+ * `npm start`: the whole of Concordat in one process tree, on embedded defaults.
+ *
+ *   tsx runtime/main.ts            dev server (unless Temporal is reachable), worker, schedules, bots
+ *   tsx runtime/main.ts --worker   worker and schedules only (production: run N copies)
+ *   tsx runtime/main.ts --bots     Slack and Teams bots only (production: N copies behind a balancer)
+ *
+ * PGlite serves one process, so split roles need DATABASE_URL (a real Postgres server).
+ */
+import { parseArgs } from 'node:util';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { createSlackBot, createSlackChatPort, type SlackBot } from '../bots/slack/index.js';
+import { createTeamsBot, createTeamsChatPort, type TeamsBot } from '../bots/teams/index.js';
+import type { ChatPort } from '../domain/chat-port.js';
+import type { Platform } from '../domain/people.js';
+import { createStoreFromEnv, type Store } from '../store/index.js';
+import { startDevServer, temporalReachable, type DevServer } from '../temporal-dev/dev-server.js';
+import { createBedRequestClient, TASK_QUEUE } from './bed-request-client.js';
+import { ChatRouter } from './chat-router.js';
+import { ConfigError, envBoolean, loadProtocol } from './config.js';
+import { createLogger } from './logger.js';
+import { loadPayloadCodec } from './payload-codec.js';
+import { ensureSchedules } from './schedules.js';
+import { connectClient, connectWorker, temporalSettings } from './temporal-connection.js';
+import { createWorker } from './worker.js';
+
+type Stopper = { name: string; stop: () => Promise<unknown> };
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { worker: { type: 'boolean', default: false }, bots: { type: 'boolean', default: false } },
+  });
+  const all = !values.worker && !values.bots;
+  const runWorker = all || values.worker;
+  const runBots = all || values.bots;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const dataDir = env.CONCORDAT_DATA_DIR ?? '.data';
+  const log = createLogger({ name: 'concordat' });
+  const stoppers: Stopper[] = [];
+  const lines: string[] = [];
+  const notConfigured: string[] = [];
+
+  const shutdown = async (code: number) => {
+    for (const s of stoppers.reverse()) {
+      await s
+        .stop()
+        .catch((e: unknown) => log.warn({ part: s.name, err: (e as Error).message }, 'stop failed'));
+    }
+    process.exit(code);
+  };
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      say(`\nStopping Concordat (${signal})…`);
+      void shutdown(0);
+    });
+  }
+
+  try {
+    // Configuration first: a bad file or variable stops the start, naming the field.
+    const protocol = loadProtocol(env);
+    const codec = loadPayloadCodec(env, dataDir);
+
+    // Temporal: TEMPORAL_ADDRESS wins; otherwise reuse a local server or start the dev server.
+    let devServer: DevServer | undefined;
+    if (env.TEMPORAL_ADDRESS) {
+      const s = temporalSettings(env);
+      if (!(await temporalReachable(s.address, { connection: s.connectionOptions }))) {
+        throw new ConfigError('environment', `TEMPORAL_ADDRESS: no Temporal server answers at ${s.address}`);
+      }
+      lines.push(`Temporal      ${s.address} (namespace ${s.namespace}), from TEMPORAL_ADDRESS`);
+    } else {
+      say('Starting the Temporal dev server (the first run may build the Temporal CLI: a few minutes)…');
+      devServer = await startDevServer({ dbFile: `${dataDir}/temporal.db` });
+      const dev = devServer;
+      stoppers.push({ name: 'temporal dev server', stop: () => dev.stop() });
+      env.TEMPORAL_ADDRESS = dev.address;
+      lines.push(
+        dev.reused
+          ? `Temporal      ${dev.address} (an already running server)`
+          : `Temporal      ${dev.address}, UI ${dev.uiUrl ?? '(headless)'}, history in ${dataDir}/temporal.db`,
+      );
+    }
+
+    const store: Store = await createStoreFromEnv(env);
+    stoppers.push({ name: 'records store', stop: () => store.close() });
+    lines.push(
+      env.DATABASE_URL
+        ? 'Records       Postgres (DATABASE_URL)'
+        : `Records       PGlite (embedded Postgres) in ${dataDir}/pglite`,
+    );
+
+    const client: Client = await connectClient(codec, env);
+    stoppers.push({ name: 'temporal client', stop: () => client.connection.close() });
+    const bedRequests = createBedRequestClient(client, { taskQueue: TASK_QUEUE });
+
+    // Bots: Slack when its token is set; Teams always (local emulator mode without credentials).
+    let slackBot: SlackBot | undefined;
+    let teamsBot: TeamsBot | undefined;
+    const adapters: Partial<Record<Platform, ChatPort>> = {};
+    const slackConfigured = Boolean(env.SLACK_BOT_TOKEN?.trim());
+    const teamsEnabled = env.TEAMS_ENABLED === undefined ? true : envBoolean.parse(env.TEAMS_ENABLED);
+
+    if (slackConfigured) {
+      adapters.slack = createSlackChatPort({
+        token: env.SLACK_BOT_TOKEN ?? '',
+        ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+        log,
+        timeZone: protocol.force.timeZone,
+      });
+    } else {
+      notConfigured.push(
+        'Slack         not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN)',
+      );
+    }
+    if (teamsEnabled) {
+      if (runBots) {
+        teamsBot = createTeamsBot({ protocol, bedRequests, store, env, log });
+      }
+      adapters.teams = createTeamsChatPort({
+        ...(teamsBot ? { adapter: teamsBot.adapter } : { env }),
+        store,
+        log,
+        zone: protocol.force.timeZone,
+      });
+    } else {
+      notConfigured.push('Teams         disabled (TEAMS_ENABLED=false)');
+    }
+    const chat = new ChatRouter(adapters);
+
+    if (runWorker) {
+      const { connection, namespace } = await connectWorker(env);
+      const worker: Worker = await createWorker({
+        connection,
+        namespace,
+        taskQueue: TASK_QUEUE,
+        protocol,
+        store,
+        chat,
+        codec,
+        log,
+      });
+      const running = worker.run();
+      stoppers.push({
+        name: 'worker',
+        stop: async () => {
+          // The SDK's own SIGINT/SIGTERM handling may have begun the shutdown already.
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await running.catch(() => undefined);
+          await connection.close();
+        },
+      });
+      running.catch((e: unknown) => {
+        log.error({ err: (e as Error).message }, 'worker stopped');
+        if (!stopping) void shutdown(1);
+      });
+      lines.push(`Worker        task queue "${TASK_QUEUE}", namespace ${namespace}`);
+      const schedules = await ensureSchedules(client, protocol, { taskQueue: TASK_QUEUE, log });
+      lines.push(
+        `Schedules     daily digest ${protocol.digest.daily}, weekly digest day ${protocol.digest.weekly.day} ${protocol.digest.weekly.time}, retention purge (${protocol.force.timeZone}); ` +
+          `${schedules.created.length} created, ${schedules.updated.length} updated, ${schedules.unchanged.length} unchanged`,
+      );
+    }
+
+    if (runBots) {
+      if (slackConfigured) {
+        slackBot = createSlackBot({ protocol, bedRequests, store, env, log });
+        const port = await slackBot.start();
+        const bot = slackBot;
+        stoppers.push({ name: 'slack bot', stop: () => bot.stop() });
+        lines.push(
+          bot.mode === 'socket'
+            ? 'Slack         Socket Mode, connected'
+            : `Slack         http://localhost:${port}/slack/events`,
+        );
+      }
+      if (teamsBot) {
+        const { port } = await teamsBot.start();
+        const bot = teamsBot;
+        stoppers.push({ name: 'teams bot', stop: () => bot.stop() });
+        lines.push(
+          `Teams         http://localhost:${port}/api/messages` +
+            (bot.config.auth.mode === 'emulator'
+              ? ' (local emulator mode: no MICROSOFT_APP_ID, no auth; for the Bot Framework Emulator only)'
+              : ''),
+        );
+      }
+    }
+
+    say('');
+    say(`Concordat is running for ${protocol.force.name}.`);
+    for (const l of lines) say(`  ${l}`);
+    for (const l of notConfigured) say(`  ${l}`);
+    say(`  Protocol      ${env.CONCORDAT_CONFIG ?? 'config/concordat.example.yaml'}`);
+    say('Press Ctrl-C to stop.');
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`\n${error.message}\n`);
+    } else {
+      process.stderr.write(`\nConcordat could not start: ${(error as Error).message}\n`);
+      log.error({ err: (error as Error).message }, 'start failed');
+    }
+    await shutdown(1);
+  }
+}
+
+void main();
