@@ -42,6 +42,8 @@ export interface FakeSlackWebApi {
   /** The ws:// URL apps.connections.open hands out (Socket Mode). */
   setSocketUrl(url: string): void;
   messagesIn(channel: string): StoredMessage[];
+  /** Calls `listener` after every recorded call (benchmarks time the arrival of updates). */
+  onCall(listener: (call: RecordedCall) => void): void;
   /** Waits until the predicate holds (polling), or throws after `timeoutMs`. */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
   reset(): void;
@@ -76,6 +78,11 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
   const calls: RecordedCall[] = [];
   const messages: StoredMessage[] = [];
   const faults = new Map<string, Fault[]>();
+  const listeners: Array<(call: RecordedCall) => void> = [];
+  const record = (call: RecordedCall) => {
+    calls.push(call);
+    for (const l of listeners) l(call);
+  };
   let socketUrl = '';
   let seq = 0;
   let viewSeq = 0;
@@ -170,7 +177,7 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
     const fault = queue?.shift();
     if (fault) {
       if ('status' in fault) {
-        calls.push({ method, args, token, status: fault.status, ok: false, response: null });
+        record({ method, args, token, status: fault.status, ok: false, response: null });
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (fault.status === 429) headers['retry-after'] = String(fault.retryAfter);
         res.writeHead(fault.status, headers);
@@ -179,7 +186,7 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
         );
         return;
       }
-      calls.push({
+      record({
         method,
         args,
         token,
@@ -192,7 +199,7 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
       return;
     }
     const body = answer(method, args, token);
-    calls.push({ method, args, token, status: 200, ok: body.ok, response: body });
+    record({ method, args, token, status: 200, ok: body.ok, response: body });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   }
@@ -218,6 +225,9 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
       socketUrl = url;
     },
     messagesIn: (channel) => messages.filter((m) => m.channel === channel),
+    onCall(listener) {
+      listeners.push(listener);
+    },
     async waitFor(probe, timeoutMs = 10_000, what = 'condition') {
       const until = Date.now() + timeoutMs;
       for (;;) {
