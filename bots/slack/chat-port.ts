@@ -13,7 +13,7 @@ import { describeRefusal } from '../shared/failure-text.js';
 import { DEFAULT_ZONE } from '../shared/view-text.js';
 import type { SlackMessage } from './blocks/kit.js';
 import { privateNote, renderOutbound } from './blocks/messages.js';
-import { toDeliveryFailure } from './delivery-errors.js';
+import { platformErrorCode, toDeliveryFailure } from './delivery-errors.js';
 
 export interface SlackChatPortOptions {
   /** Bot token (xoxb-…). */
@@ -105,14 +105,24 @@ export function createSlackChatPort(options: SlackChatPortOptions): ChatPort & {
       const body = renderOutbound(message, zone);
       if (opts.existing) {
         const { conversationId, messageId } = opts.existing;
-        await call('chat.update', () =>
-          client.chat.update({
+        try {
+          await client.chat.update({
             channel: conversationId,
             ts: messageId,
             text: body.text,
             blocks: body.blocks,
-          }),
-        );
+          });
+        } catch (error) {
+          // Someone deleted the card: post it again in the same conversation and return the new
+          // reference (the delivery activity stores it), rather than losing the card for good.
+          if (platformErrorCode(error) !== 'message_not_found') {
+            const failure = toDeliveryFailure(error, 'chat.update');
+            log.warn({ method: 'chat.update', type: failure.type }, 'Slack call failed');
+            throw failure;
+          }
+          log.warn({ kind: message.kind, channel: conversationId }, 'card was deleted; posting it again');
+          return await post(conversationId, body, opts.threadOf?.messageId);
+        }
         log.debug({ kind: message.kind, channel: conversationId }, 'updated Slack message');
         return opts.existing;
       }

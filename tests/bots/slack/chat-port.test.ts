@@ -98,7 +98,7 @@ describe('Slack ChatPort', () => {
     expect([g.type, g.nonRetryable]).toEqual([FailureCode.ChatUnavailable, false]);
   });
 
-  it('maps channel_not_found, invalid_auth and other 4xx to a non-retryable CHAT_REJECTED', async () => {
+  it('maps channel_not_found, invalid_auth and other 4xx to a non-retryable CHAT_REJECTED, and reposts a deleted card', async () => {
     const f = await failure(port.send({ platform: 'slack', address: 'CMISSING1' }, card));
     expect([f.type, f.nonRetryable]).toEqual([FailureCode.ChatRejected, true]);
     expect(f.message).toContain('channel_not_found');
@@ -107,10 +107,13 @@ describe('Slack ChatPort', () => {
     api.failNext('chat.postMessage', { error: 'internal_error' });
     const t = await failure(port.send(dest, card));
     expect([t.type, t.nonRetryable]).toEqual([FailureCode.ChatUnavailable, false]);
-    const updateMissing = await failure(
-      port.send(dest, card, { existing: { platform: 'slack', conversationId: 'C0EDT', messageId: '1.2' } }),
-    );
-    expect(updateMissing.message).toContain('message_not_found');
+    // A deleted card is posted again in the same channel, with its new reference.
+    const gone = await port.send(dest, card, {
+      existing: { platform: 'slack', conversationId: 'C0EDT', messageId: '1.2' },
+    });
+    expect(gone.conversationId).toBe('C0EDT');
+    expect(gone.messageId).not.toBe('1.2');
+    expect(api.messages.find((m) => m.ts === gone.messageId)).toBeDefined();
   });
 
   it('tells a refused person privately: ephemeral in their channel, or a DM when that fails', async () => {
