@@ -155,6 +155,19 @@ export class ConcordatTeamsAdapter extends TeamsAdapter {
   }
 }
 
+/** botbuilder's public Azure cloud endpoints (AuthenticationConstants), for use with overrides. */
+const PUBLIC_CLOUD: ConfigurationBotFrameworkAuthenticationOptions = {
+  ValidateAuthority: true,
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  ToBotFromEmulatorOpenIdMetadataUrl:
+    'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: 'urn:botframework:azure',
+};
+
 /** Builds the adapter from the parsed environment: emulator mode has no app ID and no auth. */
 export function createTeamsAdapter(
   config: Pick<TeamsConfig, 'auth'>,
@@ -167,7 +180,15 @@ export function createTeamsAdapter(
     if (config.auth.password) auth.MicrosoftAppPassword = config.auth.password;
     if (config.auth.tenantId) auth.MicrosoftAppTenantId = config.auth.tenantId;
   }
-  if (overrides.openIdMetadataUrl) auth.ToBotFromChannelOpenIdMetadataUrl = overrides.openIdMetadataUrl;
-  if (overrides.tokenIssuer) auth.ToBotFromChannelTokenIssuer = overrides.tokenIssuer;
+  if (overrides.openIdMetadataUrl || overrides.tokenIssuer) {
+    // botbuilder treats any one endpoint setting as "all are intentional", so name them all: the
+    // public Azure cloud's values, with the override on top.
+    Object.assign(auth, PUBLIC_CLOUD, {
+      ...(overrides.openIdMetadataUrl
+        ? { ToBotFromChannelOpenIdMetadataUrl: overrides.openIdMetadataUrl }
+        : {}),
+      ...(overrides.tokenIssuer ? { ToBotFromChannelTokenIssuer: overrides.tokenIssuer } : {}),
+    });
+  }
   return new ConcordatTeamsAdapter(botAppId(config), auth, overrides.credentialsFactory);
 }

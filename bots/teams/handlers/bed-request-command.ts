@@ -8,8 +8,11 @@ import type { HandlerDeps } from '../deps.js';
 import { formForDeps } from './submit-request.js';
 import { actorOf, errorCode, grantsOf, isPersonal } from './turn.js';
 
-/** Typed or picked from the command list: "bedrequest", "bed request", "/bedrequest". */
-export const BED_REQUEST_COMMAND = /^\s*\/?\s*bed[\s-]*request\b/i;
+/**
+ * Typed or picked from the command list: "bedrequest", "bed request", "/bedrequest", also after an
+ * @mention that teams-ai did not strip (a mention without its entity).
+ */
+export const BED_REQUEST_COMMAND = /^\s*(?:<at>[^<]*<\/at>\s*)*\/?\s*bed[\s-]*request\b/i;
 
 /**
  * The `bedrequest` command replies with the request form as an Adaptive Card. Only custody (or

@@ -206,6 +206,15 @@ export class FakeBotConnector {
     return `${data}.${b64url(signature)}`;
   }
 
+  /** A token shaped like a channel token (this fake's key ID) but signed with some other key. */
+  signWithForeignKey(claims: { appId: string; serviceUrl?: string }): string {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const genuine = this.signChannelToken(claims);
+    const [header = '', payload = ''] = genuine.split('.');
+    const data = `${header}.${payload}`;
+    return `${data}.${b64url(createSign('RSA-SHA256').update(data).sign(privateKey))}`;
+  }
+
   private nextId(prefix: string): string {
     this.seq += 1;
     return `${prefix}${Date.now().toString(36)}${this.seq.toString().padStart(4, '0')}`;
