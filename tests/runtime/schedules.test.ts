@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type ScheduleDescription } from '@temporalio/client';
+import { msToTs, tsToMs } from '@temporalio/common/lib/time.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,17 +53,10 @@ async function matchingTimes(scheduleId: string, start: string, end: string): Pr
   const res = await client.workflowService.listScheduleMatchingTimes({
     namespace: server.namespace,
     scheduleId,
-    startTime: { seconds: Math.floor(Date.parse(start) / 1000) },
-    endTime: { seconds: Math.floor(Date.parse(end) / 1000) },
+    startTime: msToTs(Date.parse(start)),
+    endTime: msToTs(Date.parse(end)),
   });
-  // The proto's Timestamp type does not resolve under this tsconfig: read it by shape.
-  const times =
-    (res as { startTime?: Array<{ seconds?: number | { toNumber(): number } | null }> }).startTime ?? [];
-  return times.map((ts) => {
-    const s = ts.seconds;
-    const seconds = typeof s === 'number' ? s : (s?.toNumber() ?? 0);
-    return new Date(seconds * 1000).toISOString();
-  });
+  return (res.startTime ?? []).map((ts) => new Date(tsToMs(ts)).toISOString());
 }
 
 const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat('ccc yyyy-MM-dd HH:mm');

@@ -1,0 +1,228 @@
+// The project's own command line.
+//
+//   tsx runtime/cli.ts export --from 2026-01-01 --to 2026-03-31 [--out file.csv]
+//   tsx runtime/cli.ts digest --from 2026-01-01 --to 2026-03-31 [--suppress] [--chart file.png]
+//
+// Reads the protocol file (CONCORDAT_CONFIG) and the records store (DATABASE_URL, or the embedded
+// PGlite under CONCORDAT_DATA_DIR) exactly as the worker does.
+import { createWriteStream } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { renderTrendChart } from '../activities/digest/chart.js';
+import { gatherDigestFigures } from '../activities/digest/gather-figures.js';
+import { computePeriod, PeriodError } from '../domain/digest/period.js';
+import { groupThousands } from '../domain/digest/suppression.js';
+import { buildDigestView, renderDigestText } from '../domain/digest/view.js';
+import type { Protocol } from '../domain/protocol.js';
+import { createStoreFromEnv, type Store } from '../store/open-store.js';
+import { ConfigError, loadProtocol } from './config.js';
+import { ExportError, exportConcordatCsv, formatProgress } from './export-csv.js';
+
+export const USAGE = `Concordat command line
+
+  export --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE.csv]
+      Writes the Concordat data (principle 7) for children charged between the two dates (both
+      inclusive, local time) as CSV: one row per request, pseudonyms only. To stdout unless --out.
+      Progress goes to stderr.
+
+  digest --from YYYY-MM-DD --to YYYY-MM-DD [--suppress] [--chart FILE.png]
+      Prints the strategic-lead digest for the dates as text. --suppress shows counts of 1 to 4
+      as "<5" whatever the config says; --chart also writes the weekly trend chart.
+
+Configuration: CONCORDAT_CONFIG (the protocol file), DATABASE_URL (else the embedded database
+under CONCORDAT_DATA_DIR, default .data), CONCORDAT_PSEUDONYM_KEY and CONCORDAT_DATA_KEY.
+`;
+
+/** Exit codes: 0 done, 1 nothing to do or failed, 2 bad command line. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  /** Whether stderr is a terminal (progress is redrawn on one line) or a log (one line per step). */
+  stderrIsTty?: boolean;
+  /** Injected in tests; default: the store and protocol the environment names. */
+  openStore?: () => Promise<Store>;
+  loadProtocol?: () => Protocol;
+}
+
+class UsageError extends Error {}
+
+function say(stream: Writable, text: string): void {
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v.trim() === '')
+    throw new UsageError(`--${name} is required (a date like 2026-03-31)`);
+  return v.trim();
+}
+
+async function runExport(args: string[], io: CliIo, protocol: Protocol, store: Store): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      'page-size': { type: 'string' },
+    },
+    strict: true,
+  });
+  const from = required(values, 'from');
+  const to = required(values, 'to');
+  const pageSize = values['page-size'] === undefined ? 5000 : Number(values['page-size']);
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new UsageError('--page-size must be a whole number');
+
+  const outPath = values.out;
+  // Write to FILE.partial and rename when complete, so a failed export never looks finished.
+  const partial = outPath ? `${outPath}.partial` : undefined;
+  const out: Writable = partial ? createWriteStream(partial, { encoding: 'utf8' }) : io.stdout;
+  let lastDraw = 0;
+  const progress = (p: { done: number; total: number }) => {
+    const now = Date.now();
+    const last = p.done >= p.total;
+    if (io.stderrIsTty) {
+      if (last || now - lastDraw > 200) io.stderr.write(`\r${formatProgress(p)}${last ? '\n' : ''}`);
+    } else if (last || now - lastDraw > 2000) {
+      say(io.stderr, formatProgress(p));
+    } else return;
+    lastDraw = now;
+  };
+  try {
+    const { rows, period } = await exportConcordatCsv(store.sql, protocol, {
+      from,
+      to,
+      out,
+      pageSize,
+      onProgress: progress,
+    });
+    if (partial && outPath) {
+      out.end();
+      await finished(out);
+      await rename(partial, outPath);
+    }
+    say(
+      io.stderr,
+      `Exported ${groupThousands(rows)} rows for children charged ` +
+        `${period.firstDay} to ${period.lastDay}${outPath ? ` to ${outPath}` : ''}.`,
+    );
+    return EXIT.ok;
+  } catch (err) {
+    if (partial) {
+      // The file opens asynchronously: wait until it is closed, or rm could run before it exists.
+      if (!out.closed) await new Promise((resolve) => out.once('close', resolve).destroy());
+      await rm(partial, { force: true });
+    }
+    throw err;
+  }
+}
+
+async function runDigest(args: string[], io: CliIo, protocol: Protocol, store: Store): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      suppress: { type: 'boolean' },
+      chart: { type: 'string' },
+    },
+    strict: true,
+  });
+  const period = computePeriod({
+    kind: 'range',
+    now: Date.now(),
+    timeZone: protocol.force.timeZone,
+    from: required(values, 'from'),
+    to: required(values, 'to'),
+  });
+  const suppress = values.suppress === true || protocol.digest.suppressSmallCounts;
+  const figures = await gatherDigestFigures(store.sql, protocol, period, new Date().toISOString());
+  const view = buildDigestView(figures, { forceName: protocol.force.name, suppressSmallCounts: suppress });
+  say(io.stdout, renderDigestText(view));
+  if (values.chart) {
+    const chart = renderTrendChart({
+      trend: figures.trend,
+      suppress,
+      title: `Children held in police detention after charge, per week: ${protocol.force.name}`,
+    });
+    await writeFile(values.chart, chart.png);
+    say(io.stderr, `Chart written to ${values.chart} (${chart.altText})`);
+  }
+  return EXIT.ok;
+}
+
+/** Runs one command; returns the exit code. Never calls process.exit (the caller does). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    say(command === undefined ? io.stderr : io.stdout, USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command !== 'export' && command !== 'digest') {
+    say(io.stderr, `Unknown command "${command}".\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  let store: Store | undefined;
+  try {
+    // Check the dates before opening anything, so a typo is answered at once.
+    if (command === 'export' || command === 'digest') {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          from: { type: 'string' },
+          to: { type: 'string' },
+          out: { type: 'string' },
+          'page-size': { type: 'string' },
+          suppress: { type: 'boolean' },
+          chart: { type: 'string' },
+        },
+        strict: true,
+      });
+      computePeriod({
+        kind: 'range',
+        now: 0,
+        timeZone: 'UTC',
+        from: required(values, 'from'),
+        to: required(values, 'to'),
+      });
+    }
+    const protocol = (io.loadProtocol ?? (() => loadProtocol(io.env)))();
+    store = await (io.openStore ?? (() => createStoreFromEnv(io.env)))();
+    return command === 'export'
+      ? await runExport(rest, io, protocol, store)
+      : await runDigest(rest, io, protocol, store);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof PeriodError) {
+      say(io.stderr, `${err.message}\n\nRun "tsx runtime/cli.ts help" for the commands.`);
+      return EXIT.usage;
+    }
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      say(io.stderr, `${err.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (err instanceof ExportError || err instanceof ConfigError) {
+      say(io.stderr, err.message);
+      return EXIT.failed;
+    }
+    say(io.stderr, `Failed: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.failed;
+  } finally {
+    await store?.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const code = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stderrIsTty: process.stderr.isTTY === true,
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,278 @@
+/**
+ * The Concordat data export: RFC 4180 CSV that parses back to the seed, holds no plain identity,
+ * shows progress, and refuses an empty range or an end before the start. Through the library and
+ * through the CLI (`runCli`), on PGlite always and on Postgres when DATABASE_URL_TEST is set.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PeriodError } from '../../domain/digest/period.js';
+import { OUTCOME_LABELS } from '../../domain/outcomes.js';
+import { runCli, type CliIo } from '../../runtime/cli.js';
+import {
+  csvField,
+  csvLine,
+  EXPORT_COLUMNS,
+  ExportError,
+  exportConcordatCsv,
+} from '../../runtime/export-csv.js';
+import { openStore, type Store } from '../../store/open-store.js';
+import { buildSeed, plainIdentities, seedStore, testProtocol } from '../activities/digest/seed.js';
+import { BACKENDS } from '../store/helpers.js';
+
+/** A small RFC 4180 parser: quoted fields, doubled quotes, CRLF records. Strict: throws on a stray quote. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (c === '"') {
+        quoted = false;
+        i += 1;
+        if (i < text.length && text[i] !== ',' && text[i] !== '\r')
+          throw new Error(`text after a closing quote at ${i}`);
+      } else {
+        field += c;
+        i += 1;
+      }
+    } else if (c === '"') {
+      if (field !== '') throw new Error(`quote inside an unquoted field at ${i}`);
+      quoted = true;
+      i += 1;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+      i += 1;
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 2;
+    } else if (c === '\n' || c === '\r') {
+      throw new Error(`bare line break at ${i}: records must end with CRLF`);
+    } else {
+      field += c;
+      i += 1;
+    }
+  }
+  if (quoted) throw new Error('unterminated quoted field');
+  if (field !== '' || row.length > 0) throw new Error('last record has no CRLF');
+  return rows;
+}
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      chunks.push(chunk.toString());
+      cb();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+describe('CSV fields', () => {
+  it('quotes commas, quotes and line breaks, and nothing else', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a, b')).toBe('"a, b"');
+    expect(csvField('say "no"')).toBe('"say ""no"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField(undefined)).toBe('');
+    expect(csvField(false)).toBe('false');
+    expect(parseCsv(csvLine(['a, b', 'say "no"', 'two\r\nlines', '', 3]))).toEqual([
+      ['a, b', 'say "no"', 'two\r\nlines', '', '3'],
+    ]);
+  });
+});
+
+describe.each(BACKENDS)('export on $name', (backend) => {
+  const seed = buildSeed(300, 99);
+  const protocol = testProtocol();
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let refs: Map<string, string>;
+
+  beforeAll(async () => {
+    ({ store, cleanup } = await backend.open());
+    refs = await seedStore(store, seed);
+  }, 180_000);
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  it('writes one parseable row per request, matching the seed, with progress', async () => {
+    const out = sink();
+    const progress: Array<{ done: number; total: number }> = [];
+    const result = await exportConcordatCsv(store.sql, protocol, {
+      from: '2026-01-01',
+      to: '2026-06-30',
+      out: out.stream,
+      pageSize: 50,
+      onProgress: (p) => progress.push(p),
+    });
+    const expected = seed.filter(
+      (s) =>
+        s.request.chargedAt >= '2026-01-01T00:00:00.000Z' && s.request.chargedAt < '2026-06-30T23:00:00.000Z',
+    );
+    expect(result.rows).toBe(expected.length);
+    expect(progress.at(-1)).toEqual({ done: expected.length, total: expected.length });
+    expect(progress.length).toBe(Math.ceil(expected.length / 50));
+
+    const [header, ...rows] = parseCsv(out.text());
+    expect(header).toEqual(EXPORT_COLUMNS.map((c) => c.name));
+    expect(rows).toHaveLength(expected.length);
+    const col = (row: string[], name: string) => row[header!.indexOf(name)];
+    const byRef = new Map(expected.map((s) => [refs.get(s.request.workflowId), s]));
+    for (const row of rows) {
+      expect(row).toHaveLength(header!.length);
+      const s = byRef.get(col(row, 'case_ref'))!;
+      expect(s, col(row, 'case_ref')).toBeDefined();
+      expect(col(row, 'custody_record_number')).toBe(s.request.custodyRecordNumber);
+      expect(col(row, 'charged_at')).toBe(s.request.chargedAt);
+      expect(col(row, 'requested_at')).toBe(s.request.requestedAt);
+      expect(col(row, 'outcome')).toBe(s.outcome?.outcome ?? 'open');
+      expect(col(row, 'outcome_label')).toBe(s.outcome ? OUTCOME_LABELS[s.outcome.outcome] : 'Still open');
+      expect(col(row, 'acknowledged_at')).toBe(s.outcome?.acknowledgedAt ?? '');
+      expect(col(row, 'left_custody_at')).toBe(s.outcome?.leftCustodyAt ?? '');
+      expect(col(row, 'overnight')).toBe(s.outcome ? String(s.outcome.overnight) : '');
+      expect(col(row, 'weekend')).toBe(s.outcome ? String(s.outcome.weekend) : '');
+      expect(col(row, 'escalation_level')).toBe(s.outcome ? String(s.outcome.escalationLevel) : '');
+      expect(col(row, 'stay_reason')).toBe(s.outcome?.stayReason ?? '');
+      expect(col(row, 'decline_reasons')).toBe((s.outcome?.declineReasons ?? []).join(';'));
+      expect(col(row, 'child_pseudonym')).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // Fields with commas and typographic quotes survived the round trip.
+    expect(rows.some((r) => col(r, 'stay_reason_label')?.includes(', and other accommodation'))).toBe(true);
+    // Rows come in charge order.
+    const charged = rows.map((r) => col(r, 'charged_at')!);
+    expect(charged).toEqual([...charged].sort());
+  });
+
+  it('holds no plain identity: no name, date of birth, PNC ID or certificate text', async () => {
+    const out = sink();
+    await exportConcordatCsv(store.sql, protocol, { from: '2026-01-01', to: '2026-12-31', out: out.stream });
+    const text = out.text();
+    const identities = plainIdentities(seed);
+    expect(identities.length).toBeGreaterThan(100);
+    for (const plain of identities) expect(text).not.toContain(plain);
+    expect(text).not.toContain('Certificate for');
+    for (const s of seed.slice(0, 20)) expect(text).not.toContain(s.child.familyName + ',');
+  });
+
+  it('an empty range, or an end before the start, is refused with a clear message', async () => {
+    const out = sink();
+    const empty = await exportConcordatCsv(store.sql, protocol, {
+      from: '2030-01-01',
+      to: '2030-01-31',
+      out: out.stream,
+    }).catch((e: unknown) => e);
+    expect(empty).toBeInstanceOf(ExportError);
+    expect((empty as Error).message).toMatch(/charged from 2030-01-01 to 2030-01-31 .*nothing to export/);
+    expect(out.text()).toBe('');
+    const backwards = await exportConcordatCsv(store.sql, protocol, {
+      from: '2026-03-31',
+      to: '2026-01-01',
+      out: out.stream,
+    }).catch((e: unknown) => e);
+    expect(backwards).toBeInstanceOf(PeriodError);
+  });
+});
+
+describe('the CLI', () => {
+  const seed = buildSeed(120, 5);
+  const dir = mkdtempSync(join(tmpdir(), 'concordat-cli-'));
+  const env = {
+    CONCORDAT_DATA_DIR: dir,
+    CONCORDAT_PSEUDONYM_KEY: randomBytes(32).toString('hex'),
+    CONCORDAT_DATA_KEY: randomBytes(32).toString('hex'),
+    CONCORDAT_CONFIG: 'config/concordat.example.yaml',
+    DATABASE_URL: '',
+  };
+
+  beforeAll(async () => {
+    const store = await openStore({
+      dataDir: join(dir, 'pglite'),
+      secrets: {
+        pseudonymKey: Buffer.from(env.CONCORDAT_PSEUDONYM_KEY, 'hex'),
+        dataKey: Buffer.from(env.CONCORDAT_DATA_KEY, 'hex'),
+      },
+    });
+    await seedStore(store, seed);
+    await store.close();
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function io(): CliIo & { out: () => string; err: () => string } {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const o: string[] = [];
+    const e: string[] = [];
+    stdout.on('data', (c: Buffer) => o.push(c.toString()));
+    stderr.on('data', (c: Buffer) => e.push(c.toString()));
+    return { stdout, stderr, env, out: () => o.join(''), err: () => e.join('') };
+  }
+
+  it('export --out writes the file and prints "N / N rows" progress to stderr', async () => {
+    const file = join(dir, 'q1.csv');
+    const x = io();
+    const code = await runCli(
+      ['export', '--from', '2026-01-01', '--to', '2026-12-31', '--out', file, '--page-size', '25'],
+      x,
+    );
+    expect(x.err()).toMatch(/Exported 1\d\d rows/);
+    expect(code).toBe(0);
+    const rows = parseCsv(readFileSync(file, 'utf8'));
+    expect(rows.length - 1).toBe(seed.length);
+    expect(x.err()).toContain(`${seed.length} / ${seed.length} rows`);
+    expect(existsSync(`${file}.partial`)).toBe(false);
+    expect(x.out()).toBe('');
+  });
+
+  it('export to stdout; digest prints the text', async () => {
+    const x = io();
+    expect(await runCli(['export', '--from', '2026-03-01', '--to', '2026-03-31'], x)).toBe(0);
+    expect(parseCsv(x.out())[0]?.[0]).toBe('case_ref');
+    const d = io();
+    expect(await runCli(['digest', '--from', '2026-03-01', '--to', '2026-03-31', '--suppress'], d)).toBe(0);
+    expect(d.out()).toMatch(/^Concordat digest, Sun 1 – Tue 31 Mar 2026: Northamptonshire Police\n/);
+    expect(d.out()).toContain('Small-count suppression is on');
+  });
+
+  it('an empty range and an end before the start exit non-zero with a clear message', async () => {
+    const empty = io();
+    expect(
+      await runCli(
+        ['export', '--from', '2030-01-01', '--to', '2030-01-31', '--out', join(dir, 'e.csv')],
+        empty,
+      ),
+    ).toBe(1);
+    expect(empty.err()).toMatch(/nothing to export/);
+    expect(existsSync(join(dir, 'e.csv'))).toBe(false);
+    expect(existsSync(join(dir, 'e.csv.partial'))).toBe(false);
+
+    const backwards = io();
+    expect(await runCli(['export', '--from', '2026-03-31', '--to', '2026-01-01'], backwards)).toBe(2);
+    expect(backwards.err()).toMatch(/The end date 2026-01-01 is before the start date 2026-03-31/);
+
+    const missing = io();
+    expect(await runCli(['export', '--from', '2026-03-31'], missing)).toBe(2);
+    expect(missing.err()).toMatch(/--to is required/);
+
+    const unknown = io();
+    expect(await runCli(['export', '--from', '2026-01-01', '--to', '2026-02-01', '--bogus'], unknown)).toBe(
+      2,
+    );
+    expect(await runCli(['frobnicate'], io())).toBe(2);
+  });
+});
