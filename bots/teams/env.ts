@@ -9,7 +9,8 @@ import { ConfigError } from '../../runtime/config.js';
  *   (`MultiTenant` | `SingleTenant` | `UserAssignedMSI`): the Azure Bot registration.
  * - With none of the four set, the bot runs in local emulator mode: no Bot Framework token is
  *   checked on `/api/messages` and none is sent to the connector. Only for a laptop.
- * - `TEAMS_PORT` (default 3978, the Bot Framework convention) and `TEAMS_HOST` (default 0.0.0.0).
+ * - `TEAMS_PORT` (default 3978, the Bot Framework convention) and `TEAMS_HOST` (default 0.0.0.0 with
+ *   an app ID; 127.0.0.1 in emulator mode, so an unauthenticated endpoint is not exposed by accident).
  */
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = z.preprocess(blank, z.string().trim().optional());
@@ -41,7 +42,7 @@ export const teamsEnvSchema = z
         .optional(),
     ),
     TEAMS_PORT: z.preprocess(blank, z.coerce.number().int().min(0).max(65535).default(3978)),
-    TEAMS_HOST: z.preprocess(blank, z.string().default('0.0.0.0')),
+    TEAMS_HOST: z.preprocess(blank, z.string().optional()),
   })
   .superRefine((e, ctx) => {
     const any =
@@ -91,7 +92,8 @@ export function loadTeamsConfig(env: NodeJS.ProcessEnv = process.env): TeamsConf
         ...(e.MICROSOFT_APP_TENANT_ID ? { tenantId: e.MICROSOFT_APP_TENANT_ID } : {}),
       }
     : { mode: 'emulator' };
-  return { auth, port: e.TEAMS_PORT, host: e.TEAMS_HOST };
+  const host = e.TEAMS_HOST ?? (auth.mode === 'emulator' ? '127.0.0.1' : '0.0.0.0');
+  return { auth, port: e.TEAMS_PORT, host };
 }
 
 /** The bot's own ID on the Bot Framework: the app ID, or empty in emulator mode. */

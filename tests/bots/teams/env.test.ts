@@ -4,7 +4,8 @@ import { ConfigError } from '../../../runtime/config.js';
 
 describe('Teams settings from the environment', () => {
   it('runs in emulator mode with none of the four set (or all blank)', () => {
-    expect(loadTeamsConfig({})).toEqual({ auth: { mode: 'emulator' }, port: 3978, host: '0.0.0.0' });
+    expect(loadTeamsConfig({})).toEqual({ auth: { mode: 'emulator' }, port: 3978, host: '127.0.0.1' });
+    expect(loadTeamsConfig({ MICROSOFT_APP_ID: 'a', MICROSOFT_APP_PASSWORD: 'p' }).host).toBe('0.0.0.0');
     expect(loadTeamsConfig({ MICROSOFT_APP_ID: '', MICROSOFT_APP_PASSWORD: ' ' }).auth).toEqual({
       mode: 'emulator',
     });
