@@ -16,6 +16,8 @@ export interface RecordedCall {
   ok: boolean;
   /** What the fake answered (null for a fault). */
   response: Record<string, unknown> | null;
+  /** When the call arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface StoredMessage {
@@ -79,7 +81,8 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
   const messages: StoredMessage[] = [];
   const faults = new Map<string, Fault[]>();
   const listeners: Array<(call: RecordedCall) => void> = [];
-  const record = (call: RecordedCall) => {
+  const record = (entry: Omit<RecordedCall, 'at'>) => {
+    const call = { ...entry, at: Date.now() };
     calls.push(call);
     for (const l of listeners) l(call);
   };

@@ -45,7 +45,8 @@ async function oneCard(
 ) {
   return ctx.api.waitFor(
     () => {
-      const card = cardsFor(ctx.api, record)[which][0];
+      const list = cardsFor(ctx.api, record)[which];
+      const card = list.find((m) => m.channel.startsWith('C')) ?? list[0];
       return card && (!until || until(card)) ? card : undefined;
     },
     ctx.timeoutMs ?? 15_000,
@@ -120,12 +121,22 @@ export async function sergeantStartsRequest(ctx: FlowContext, overrides: Record<
   return { record, responder, custody };
 }
 
-/** Asserts one card of each kind, updated in place, and returns them. */
+/**
+ * Asserts exactly one card per destination (the workflow may send the custody card both to the
+ * suite's channel and to the sergeant's DM), each updated in place, and returns the channel ones.
+ */
 export function exactlyOneCardEach(ctx: FlowContext, record: string) {
   const cards = cardsFor(ctx.api, record);
-  expect(cards.responder, 'one responder card').toHaveLength(1);
-  expect(cards.custody, 'one custody card').toHaveLength(1);
-  return { responder: cards.responder[0] as StoredMessage, custody: cards.custody[0] as StoredMessage };
+  for (const [kind, list] of Object.entries(cards)) {
+    expect(list.length, `${kind} cards`).toBeGreaterThan(0);
+    const channels = list.map((m) => m.channel);
+    expect(new Set(channels).size, `one ${kind} card per destination (${channels.join(', ')})`).toBe(
+      list.length,
+    );
+  }
+  const inChannel = (list: StoredMessage[]) =>
+    (list.find((m) => m.channel.startsWith('C')) ?? list[0]) as StoredMessage;
+  return { responder: inChannel(cards.responder), custody: inChannel(cards.custody) };
 }
 
 /** Slash command → responder Offer bed → sergeant Confirm transfer. */

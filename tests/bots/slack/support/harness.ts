@@ -30,9 +30,11 @@ export interface SlackHarness {
  * The fake Slack Web API (and fake Socket Mode server), the real bot on loopback, and the Slack
  * ChatPort pointed at the same fake. `engine` builds the BedRequestClient and store from that port.
  */
-export async function startSlackHarness<E extends { client: BedRequestClient; store: BotStore }>(opts: {
+export async function startSlackHarness<
+  E extends { client: BedRequestClient; store: BotStore; close?: () => Promise<void> },
+>(opts: {
   transport: 'http' | 'socket';
-  engine: (chat: ChatPort, protocol: Protocol) => E;
+  engine: (chat: ChatPort, protocol: Protocol) => E | Promise<E>;
   protocol?: Protocol;
 }): Promise<SlackHarness & { engine: E }> {
   const api = await startFakeSlackWebApi();
@@ -46,7 +48,7 @@ export async function startSlackHarness<E extends { client: BedRequestClient; st
     log,
     timeZone: protocol.force.timeZone,
   });
-  const engine = opts.engine(chat, protocol);
+  const engine = await opts.engine(chat, protocol);
   const bot = createSlackBot({
     protocol,
     bedRequests: engine.client,
@@ -75,6 +77,7 @@ export async function startSlackHarness<E extends { client: BedRequestClient; st
     eventsUrl,
     async close() {
       await bot.stop();
+      await engine.close?.();
       await socket?.close();
       await api.close();
     },

@@ -11,9 +11,23 @@ export const USERS = {
   stranger: { id: 'U0STRANGER', name: 'Not in the protocol' },
 } as const;
 
-/** The shipped example protocol, with one more person: a responder for Milton Keynes only. */
-export function testProtocol(): Protocol {
+/**
+ * The shipped example protocol, with one more person: a responder for Milton Keynes only.
+ * `slackOnly` drops the Teams destinations, as a Slack-only force would configure it.
+ */
+export function testProtocol(opts: { slackOnly?: boolean } = {}): Protocol {
   const file = parse(readFileSync('config/concordat.example.yaml', 'utf8')) as ProtocolFile;
+  if (opts.slackOnly) {
+    const slack = <T extends { platform: string }>(list: T[] | undefined) =>
+      (list ?? []).filter((d) => d.platform === 'slack');
+    for (const s of file.custodySuites) s.custodyDestinations = slack(s.custodyDestinations);
+    for (const l of file.localAuthorities) {
+      l.inHours = slack(l.inHours);
+      l.outOfHours = slack(l.outOfHours);
+    }
+    file.leads = slack(file.leads);
+    for (const k of Object.keys(file.contacts)) file.contacts[k] = slack(file.contacts[k]);
+  }
   file.people = [
     ...(file.people ?? []),
     {
