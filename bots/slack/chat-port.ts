@@ -95,6 +95,28 @@ export function createSlackChatPort(options: SlackChatPortOptions): ChatPort & {
     return { platform: 'slack', conversationId: res.channel, messageId: res.ts };
   }
 
+  /**
+   * The digest's chart, uploaded after its text (files.uploadV2). Best effort: a failed upload is
+   * logged, not thrown, because the text is already posted and a retried activity would post it
+   * twice. Never re-uploaded on an in-place update.
+   */
+  async function uploadChart(
+    ref: MessageRef,
+    chart: { filename: string; pngBase64: string; altText: string },
+  ) {
+    try {
+      await client.filesUploadV2({
+        channel_id: ref.conversationId,
+        file: Buffer.from(chart.pngBase64, 'base64'),
+        filename: chart.filename,
+        title: chart.altText,
+        alt_text: chart.altText,
+      });
+    } catch (error) {
+      log.warn({ err: toDeliveryFailure(error, 'files.uploadV2').message }, 'digest chart not uploaded');
+    }
+  }
+
   return {
     client,
     async send(
@@ -131,6 +153,7 @@ export function createSlackChatPort(options: SlackChatPortOptions): ChatPort & {
       }
       const ref = await post(await channelFor(destination.address), body);
       log.debug({ kind: message.kind, channel: ref.conversationId }, 'posted Slack message');
+      if (message.kind === 'digest' && message.view.chart) await uploadChart(ref, message.view.chart);
       return ref;
     },
 

@@ -134,6 +134,29 @@ describe('Slack ChatPort', () => {
     expect(dms[0]?.text).toMatch(/already closed/);
   });
 
+  it('posts a digest’s text, then uploads its chart to the same channel (once, not on update)', async () => {
+    const png = Buffer.from('89504e470d0a1a0a', 'hex').toString('base64');
+    const digest = {
+      kind: 'digest' as const,
+      view: {
+        title: 'Daily digest',
+        sections: [{ heading: 'Requests', lines: ['3 requests, 2 transferred'] }],
+        chart: { filename: 'daily.png', pngBase64: png, altText: 'Requests by suite' },
+      },
+    };
+    const ref = await port.send({ platform: 'slack', address: 'C0LEADS' }, digest);
+    expect(api.okCallsTo('files.getUploadURLExternal')[0]?.args).toMatchObject({ filename: 'daily.png' });
+    expect(api.calls.some((c) => c.method.startsWith('upload/'))).toBe(true);
+    expect(api.okCallsTo('files.completeUploadExternal')[0]?.args).toMatchObject({ channel_id: 'C0LEADS' });
+    await port.send({ platform: 'slack', address: 'C0LEADS' }, digest, { existing: ref });
+    expect(api.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    // A failed upload does not fail the delivery (the text is already posted).
+    api.failNext('files.getUploadURLExternal', { status: 500 });
+    await expect(port.send({ platform: 'slack', address: 'C0LEADS' }, digest)).resolves.toMatchObject({
+      conversationId: 'C0LEADS',
+    });
+  });
+
   it('never puts the coded failure or a stack in front of a person', async () => {
     await port.notifyPerson(
       { platform: 'slack', userId: 'U0LEAD' },

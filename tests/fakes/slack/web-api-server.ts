@@ -89,6 +89,8 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
   let socketUrl = '';
   let seq = 0;
   let viewSeq = 0;
+  let uploads = 0;
+  let base = '';
 
   const dmFor = (user: string) => `D${user.replace(/^[UW]/, '')}`;
   const nextTs = () => {
@@ -156,6 +158,11 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
           ok: true,
           view: { id: str('view_id') || `VHOME${str('user_id')}`, ...(args.view as object) },
         };
+      case 'files.getUploadURLExternal':
+        uploads += 1;
+        return { ok: true, upload_url: `${base}upload/F${uploads}`, file_id: `F${uploads}` };
+      case 'files.completeUploadExternal':
+        return { ok: true, files: Array.isArray(args.files) ? args.files : [] };
       case 'chat.getPermalink':
         return {
           ok: true,
@@ -169,7 +176,8 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
   function handle(req: IncomingMessage, res: ServerResponse, raw: string) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = url.pathname.replace(/^\/api\//, '');
-    const args = parseArgs(req, raw);
+    // File bytes posted to an upload URL are multipart: record the size, not the bytes.
+    const args = method.startsWith('upload/') ? { bytes: raw.length } : parseArgs(req, raw);
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ')
       ? auth.slice(7)
@@ -214,9 +222,10 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}/api/`;
 
   return {
-    url: `http://127.0.0.1:${port}/api/`,
+    url: base,
     calls,
     messages,
     callsTo: (method) => calls.filter((c) => c.method === method),
