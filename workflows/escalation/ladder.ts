@@ -65,7 +65,11 @@ function baseOf(step: LadderStepSnapshot, facts: LadderFacts): number {
 }
 
 /** When the next firing of this step is due, or null when it will not fire again. */
-export function stepDueAt(step: LadderStepSnapshot, facts: LadderFacts, progress: LadderProgress): number | null {
+export function stepDueAt(
+  step: LadderStepSnapshot,
+  facts: LadderFacts,
+  progress: LadderProgress,
+): number | null {
   if (!conditionHolds(step.condition, facts)) return null;
   const fired = progress.fired[step.key] ?? 0;
   if (fired >= totalFirings(step)) return null;
@@ -81,7 +85,11 @@ export function startLadder(facts: LadderFacts, ladder: LadderSnapshot, zone: st
 }
 
 /** The earliest time something on the ladder is due, or null when nothing is left to fire. */
-export function nextDueAt(facts: LadderFacts, ladder: LadderSnapshot, progress: LadderProgress): number | null {
+export function nextDueAt(
+  facts: LadderFacts,
+  ladder: LadderSnapshot,
+  progress: LadderProgress,
+): number | null {
   let next: number | null = null;
   for (const step of ladder.steps) {
     const at = stepDueAt(step, facts, progress);

@@ -1,0 +1,39 @@
+import type { ChatPort } from '../domain/chat-port.js';
+import type { Protocol } from '../domain/protocol.js';
+import type { Logger } from '../runtime/logger.js';
+import type { RecordsStore } from '../store/records-store.js';
+import { makeDeliver, makeNotifyPerson } from './delivery/deliver.js';
+import { makeSnapshotProtocol } from './protocol/snapshot-protocol.js';
+import { makeRecordActivities } from './records/records.js';
+
+export type { DeliverInput, NotifyPersonInput } from './delivery/deliver.js';
+export type { SnapshotProtocolInput } from './protocol/snapshot-protocol.js';
+export type { RecordOutcomeInput, RecordOutcomeResult } from './records/records.js';
+
+export interface ActivityDeps {
+  chat: ChatPort;
+  store: RecordsStore;
+  /** The current protocol (a running request uses its snapshot, taken by `snapshotProtocol`). */
+  protocol: () => Protocol;
+  /** Reserved for activities that need "now" outside a workflow; defaults to the system clock. */
+  clock?: () => Date;
+  log?: Logger;
+}
+
+/**
+ * The bed-request activities, bound to their dependencies. The worker registers the returned
+ * object; workflows see only its type (`proxyActivities<Activities>`).
+ */
+export function createActivities(deps: ActivityDeps) {
+  const records = makeRecordActivities(deps);
+  return {
+    snapshotProtocol: makeSnapshotProtocol(deps.protocol),
+    registerRequest: records.registerRequest,
+    deliver: makeDeliver(deps),
+    notifyPerson: makeNotifyPerson(deps),
+    appendEvent: records.appendEvent,
+    recordOutcome: records.recordOutcome,
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,92 @@
+import { DETAINED_OUTCOMES } from '../../domain/outcomes.js';
+import type { Protocol } from '../../domain/protocol.js';
+import type { RepeatAlertView } from '../../domain/request-view.js';
+import type { Logger } from '../../runtime/logger.js';
+import type { AuditEvent, NewRequest, OutcomeRecord, RecordsStore } from '../../store/records-store.js';
+
+const DAY_MS = 86_400_000;
+/** How much of the pseudonym a repeat alert shows: enough to tell children apart, not the key. */
+export const CHILD_REF_LENGTH = 10;
+
+export interface RecordOutcomeInput {
+  outcome: OutcomeRecord;
+  /** The repeat-detention window from the request's protocol snapshot. */
+  repeatWindowMs: number;
+}
+
+export interface RecordOutcomeResult {
+  /** Set on the second and later detentions of the same child in the window: send it to the leads. */
+  repeatAlert: RepeatAlertView | null;
+}
+
+export function makeRecordActivities(deps: { store: RecordsStore; protocol: () => Protocol; log?: Logger }) {
+  const { store } = deps;
+
+  /**
+   * Registers the request and its child pseudonyms (the identity is stored encrypted). Returns only
+   * the opaque case reference: neither the identity nor the pseudonym goes back into workflow state.
+   */
+  async function registerRequest(request: NewRequest): Promise<{ caseRef: string }> {
+    const registered = await store.registerRequest(request);
+    deps.log?.info({ workflowId: request.workflowId, caseRef: registered.caseRef }, 'request registered');
+    return { caseRef: registered.caseRef };
+  }
+
+  async function appendEvent(event: AuditEvent): Promise<void> {
+    await store.appendEvent(event);
+  }
+
+  /**
+   * Writes the one outcome record (a retry is a no-op in the store), then, if the child stayed in
+   * police detention, looks up earlier post-charge detentions of the same child in the window.
+   */
+  async function recordOutcome(input: RecordOutcomeInput): Promise<RecordOutcomeResult> {
+    const { outcome } = input;
+    await store.recordOutcome(outcome);
+    deps.log?.info({ workflowId: outcome.workflowId, outcome: outcome.outcome }, 'outcome recorded');
+    if (!DETAINED_OUTCOMES.includes(outcome.outcome)) return { repeatAlert: null };
+
+    const since = new Date(Date.parse(outcome.chargedAt) - input.repeatWindowMs).toISOString();
+    const earlier = await store.earlierDetentions({
+      workflowId: outcome.workflowId,
+      since,
+      before: outcome.chargedAt,
+    });
+    if (earlier.length === 0) return { repeatAlert: null };
+
+    const current = await store.getRequest(outcome.workflowId);
+    if (!current) throw new Error(`Request ${outcome.workflowId} is not registered`);
+    const p = deps.protocol();
+    const suiteName = (id: string) => p.custodySuites.find((s) => s.id === id)?.name ?? id;
+    const laName = (id: string) => p.localAuthorities.find((l) => l.id === id)?.name ?? id;
+    const repeatAlert: RepeatAlertView = {
+      childRef: current.childPseudonym.slice(0, CHILD_REF_LENGTH),
+      windowDays: Math.round(input.repeatWindowMs / DAY_MS),
+      detentions: [
+        ...earlier.map((d) => ({
+          custodyRecordNumber: d.custodyRecordNumber,
+          custodySuiteName: suiteName(d.custodySuiteId),
+          localAuthorityName: laName(d.localAuthorityId),
+          chargedAt: d.chargedAt,
+          outcome: d.outcome,
+          caseRef: d.caseRef,
+        })),
+        {
+          custodyRecordNumber: current.custodyRecordNumber,
+          custodySuiteName: suiteName(current.custodySuiteId),
+          localAuthorityName: laName(current.localAuthorityId),
+          chargedAt: outcome.chargedAt,
+          outcome: outcome.outcome,
+          caseRef: current.caseRef,
+        },
+      ],
+    };
+    deps.log?.warn(
+      { workflowId: outcome.workflowId, detentions: repeatAlert.detentions.length },
+      'repeat detention of the same child',
+    );
+    return { repeatAlert };
+  }
+
+  return { registerRequest, appendEvent, recordOutcome };
+}

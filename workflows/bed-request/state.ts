@@ -1,0 +1,33 @@
+import type { Destination } from '../../domain/chat-port.js';
+import type { EscalationPageView, RequestView } from '../../domain/request-view.js';
+import type { ProtocolSnapshot } from '../../domain/routing.js';
+import type { LadderProgress } from '../escalation/ladder.js';
+
+/** An escalation page already sent, kept so it can be re-rendered in place when the request changes. */
+export interface SentPage {
+  step: string;
+  destinations: Destination[];
+  level: number;
+  stepName: string;
+  reason: EscalationPageView['reason'];
+  minutesOpen: number;
+}
+
+/**
+ * Everything a bed request carries across continue-as-new. It holds no identity of the child:
+ * after registration the workflow knows the child only by the opaque case reference.
+ */
+export interface ContinuedBedRequest {
+  view: RequestView;
+  snapshot: ProtocolSnapshot;
+  ladder: LadderProgress;
+  lastChangeAtMs: number;
+  /** Recent action IDs, so a redelivered click after continue-as-new is still a no-op. */
+  seenActionIds: string[];
+  /** Counters for deterministic audit-event IDs and note step keys. */
+  eventSeq: number;
+  noteSeq: number;
+  pages: SentPage[];
+  /** How many runs came before this one. */
+  runs: number;
+}
