@@ -43,3 +43,39 @@ export function createLogger(
 }
 
 export type { Logger };
+
+type TemporalLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/**
+ * A Temporal SDK logger (worker runtime, workflow `log`, activity context) that writes through
+ * pino, so every line is the same redacted JSON. Webpack's bundle report is demoted to debug.
+ */
+export function temporalLoggerFor(log: Logger) {
+  const child = log.child({ component: 'temporal' });
+  const write = (level: TemporalLevel, message: string, meta?: Record<string, unknown>) => {
+    const m = meta ?? {};
+    switch (level) {
+      case 'TRACE':
+        return child.trace(m, message);
+      case 'DEBUG':
+        return child.debug(m, message);
+      case 'INFO':
+        return /webpack|asset workflow-bundle|modules by path/.test(message)
+          ? child.debug(m, message)
+          : child.info(m, message);
+      case 'WARN':
+        return child.warn(m, message);
+      case 'ERROR':
+        return child.error(m, message);
+    }
+  };
+  return {
+    log: (level: TemporalLevel, message: string, meta?: Record<string, unknown>) =>
+      write(level, message, meta),
+    trace: (message: string, meta?: Record<string, unknown>) => write('TRACE', message, meta),
+    debug: (message: string, meta?: Record<string, unknown>) => write('DEBUG', message, meta),
+    info: (message: string, meta?: Record<string, unknown>) => write('INFO', message, meta),
+    warn: (message: string, meta?: Record<string, unknown>) => write('WARN', message, meta),
+    error: (message: string, meta?: Record<string, unknown>) => write('ERROR', message, meta),
+  };
+}

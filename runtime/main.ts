@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import { Runtime, type Worker } from '@temporalio/worker';
 import { createSlackBot, createSlackChatPort, type SlackBot } from '../bots/slack/index.js';
 import { createTeamsBot, createTeamsChatPort, type TeamsBot } from '../bots/teams/index.js';
 import type { ChatPort } from '../domain/chat-port.js';
@@ -19,7 +19,7 @@ import { startDevServer, temporalReachable, type DevServer } from '../temporal-d
 import { createBedRequestClient, TASK_QUEUE } from './bed-request-client.js';
 import { ChatRouter } from './chat-router.js';
 import { ConfigError, envBoolean, loadProtocol } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, temporalLoggerFor } from './logger.js';
 import { loadPayloadCodec } from './payload-codec.js';
 import { ensureSchedules } from './schedules.js';
 import { connectClient, connectWorker, temporalSettings } from './temporal-connection.js';
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const dataDir = env.CONCORDAT_DATA_DIR ?? '.data';
   const log = createLogger({ name: 'concordat' });
+  Runtime.install({ logger: temporalLoggerFor(log) });
   const stoppers: Stopper[] = [];
   const lines: string[] = [];
   const notConfigured: string[] = [];
