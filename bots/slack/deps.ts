@@ -4,6 +4,7 @@ import type { Protocol } from '../../domain/protocol.js';
 import type { RequestView } from '../../domain/request-view.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { RecordsStore } from '../../store/records-store.js';
+import type { RecentSet } from './recent-set.js';
 
 /**
  * What the bot needs from the Temporal side: the shape of `createBedRequestClient(...)` in
@@ -29,6 +30,8 @@ export interface SlackBotDeps {
   log: Logger;
   /** The clock (tests pin it). */
   now: () => Date;
+  /** Clicks seen in the last few seconds, so a double-click is one click. */
+  recentClicks: RecentSet;
 }
 
 export function zoneOf(protocol: Protocol): string {

@@ -28,6 +28,7 @@ import type { BedRequestClient, BotStore, SlackBotDeps } from './deps.js';
 import { parseSlackEnv, type SlackEnv } from './env.js';
 import { register as registerEvents } from './events/index.js';
 import { close, createHttpServer, EVENTS_PATH, listen } from './transport/http-server.js';
+import { createRecentSet } from './recent-set.js';
 import { createRequestGuard } from './transport/request-guard.js';
 import { register as registerViews } from './views/index.js';
 
@@ -35,6 +36,9 @@ export { createSlackChatPort, type SlackChatPortOptions } from './chat-port.js';
 export type { BedRequestClient, BotStore } from './deps.js';
 export { parseSlackEnv, type SlackEnv } from './env.js';
 export { COMMAND, ACTION_IDS, VIEW_IDS } from './ids.js';
+
+/** Two clicks of the same button by the same person within this window are one click. */
+const DOUBLE_CLICK_MS = 3000;
 
 export interface CreateSlackBotOptions {
   protocol: Protocol;
@@ -67,6 +71,7 @@ export function createSlackBot(options: CreateSlackBotOptions): SlackBot {
     store: options.store,
     log,
     now: options.now ?? (() => new Date()),
+    recentClicks: createRecentSet(DOUBLE_CLICK_MS),
   };
   let server: Server | undefined;
   let socketReceiver: SocketModeReceiver | undefined;

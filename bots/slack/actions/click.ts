@@ -16,7 +16,10 @@ export interface Click {
   actionId: string;
 }
 
-/** Parses a button click (after the ack). Null, and a log line, when the payload is malformed. */
+/**
+ * Parses a button click (after the ack). Null, with a log line, when the payload is malformed or
+ * the same person clicked the same button on the same card a moment ago (a double-click).
+ */
 export function parseClick(deps: SlackBotDeps, body: unknown, actionIdPrefix: string): Click | null {
   const parsed = blockActionsSchema.safeParse(body);
   if (!parsed.success) {
@@ -28,6 +31,11 @@ export function parseClick(deps: SlackBotDeps, body: unknown, actionIdPrefix: st
   const workflowId = workflowIdSchema.safeParse(action?.value);
   if (!action || !workflowId.success) {
     deps.log.warn({ actionId: action?.action_id }, 'button click without a request ID');
+    return null;
+  }
+  const clickKey = `${b.user.id}:${action.action_id}:${workflowId.data}:${b.container?.message_ts ?? ''}`;
+  if (!deps.recentClicks.add(clickKey)) {
+    deps.log.info({ userId: b.user.id, action: action.action_id }, 'ignored a double-click');
     return null;
   }
   return {

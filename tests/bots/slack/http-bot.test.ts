@@ -264,6 +264,19 @@ describe('card buttons', () => {
     );
   });
 
+  it('treats a double-click as one click: one signal, no refusal', async () => {
+    const { workflowId } = await startRequest();
+    const before = engine().signals.length;
+    const click = () =>
+      blockAction({ user: USERS.responder, actionId: ACTION_IDS.acknowledge, value: workflowId });
+    await Promise.all([h.driver.interact(click()), h.driver.interact(click())]);
+    await h.api.waitFor(() => h.api.okCallsTo('chat.update').length >= 2);
+    await engine().settled();
+    expect(engine().signals).toHaveLength(before + 1);
+    expect(engine().refusals.filter((r) => r.workflowId === workflowId)).toHaveLength(0);
+    expect(ephemeralsTo(USERS.responder.id)).toHaveLength(0);
+  });
+
   it('refuses a wrong-role click privately, logs it, and sends no signal', async () => {
     const { workflowId } = await startRequest();
     const before = engine().signals.length;

@@ -6,6 +6,7 @@ import { protocolSchema, type Protocol, type ProtocolFile } from '../../../../do
 export const USERS = {
   sergeant: { id: 'U0SERGEANT', name: 'Sgt Example' },
   responder: { id: 'U0RESPONDER', name: 'Duty SW' },
+  edtManager: { id: 'U0EDTMGR', name: 'EDT manager' },
   mkResponder: { id: 'U0MKRESP', name: 'MK duty SW' },
   lead: { id: 'U0LEAD', name: 'Force custody lead' },
   stranger: { id: 'U0STRANGER', name: 'Not in the protocol' },
