@@ -83,7 +83,7 @@ export interface ProtocolSnapshot {
   /** Contacts the ladder names, by key; `responders` is the routed destinations. */
   contacts: Record<string, Destination[]>;
   ladder: LadderSnapshot;
-  /** People who may act on this request: custody, admin, and responders for this LA. */
+  /** The people and their roles, as they were when the request started. */
   people: Person[];
   leads: Destination[];
   repeatWindowMs: number;
@@ -138,12 +138,6 @@ export function snapshotFor(
     else contacts[name] = [...(protocol.contacts[name] ?? [])];
   }
 
-  const people = protocol.people.filter((p) =>
-    p.roles.some(
-      (r) => r === 'custody' || r === 'admin' || (r === 'responder' && p.localAuthorities.includes(la.id)),
-    ),
-  );
-
   return {
     forceName: protocol.force.name,
     timeZone: protocol.force.timeZone,
@@ -154,7 +148,12 @@ export function snapshotFor(
     custodyDestinations: [...suite.custodyDestinations],
     contacts,
     ladder: { steps, ...(overnight ? { overnight } : {}) },
-    people,
+    // Everyone with a role, so a responder for another authority is told exactly that.
+    people: protocol.people.map((p) => ({
+      ...p,
+      roles: [...p.roles],
+      localAuthorities: [...p.localAuthorities],
+    })),
     leads: [...protocol.leads],
     repeatWindowMs: protocol.repeatDetention.window,
   };

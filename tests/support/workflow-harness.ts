@@ -17,6 +17,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { createActivities } from '../../activities/index.js';
+import type { RequestAction } from '../../domain/actions.js';
+import type { Actor } from '../../domain/people.js';
+import type { RequestView } from '../../domain/request-view.js';
 import type { BedRequestForm, BedRequestInput } from '../../domain/bed-request.js';
 import { bedRequestInputSchema } from '../../domain/bed-request.js';
 import type { Protocol, ProtocolFile } from '../../domain/protocol.js';
@@ -272,4 +275,36 @@ export async function eventually<T>(
     if (Date.now() > until) throw new Error('eventually: timed out');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** People from the shipped example protocol. */
+export const PEOPLE = {
+  sergeant: { platform: 'slack', userId: 'U0SERGEANT', displayName: 'Sgt Example' },
+  responder: { platform: 'slack', userId: 'U0RESPONDER', displayName: 'Duty social worker' },
+  edtManager: { platform: 'slack', userId: 'U0EDTMGR', displayName: 'EDT manager' },
+  lead: { platform: 'slack', userId: 'U0LEAD', displayName: 'Force custody lead' },
+} as const satisfies Record<string, Actor>;
+
+let actionSeq = 0;
+/** Sends one action into a request, as a bot would, with a fresh action ID. */
+export async function actAs(
+  h: Harness,
+  workflowId: string,
+  actor: Actor,
+  action: RequestAction,
+): Promise<void> {
+  actionSeq += 1;
+  await h.client.act(workflowId, { actionId: `t-${process.pid}-${actionSeq}`, actor, action });
+}
+
+/** Polls the request's view until `check` holds. */
+export function viewWhen(
+  h: Harness,
+  workflowId: string,
+  check: (v: RequestView) => boolean,
+): Promise<RequestView> {
+  return eventually(async () => {
+    const v = await h.client.view(workflowId);
+    return v && check(v) ? v : undefined;
+  });
 }
