@@ -4,6 +4,7 @@ import type { Protocol } from '../../domain/protocol.js';
 import type { RequestView } from '../../domain/request-view.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { RecordsStore } from '../../store/records-store.js';
+import type { RecentClicks } from './recent-clicks.js';
 
 /**
  * What the Teams bot needs from the Temporal side: the shape of `createBedRequestClient(...)` in
@@ -35,4 +36,6 @@ export interface HandlerDeps {
   zone: string;
   /** How long an invoke may take before the bot answers "not recorded yet" (Teams allows 5 s). */
   invokeBudgetMs: number;
+  /** Double-click guard for card buttons. */
+  recentClicks: RecentClicks;
 }

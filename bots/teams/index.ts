@@ -32,6 +32,7 @@ import { createTeamsApplication } from './application.js';
 import type { BedRequests, HandlerDeps, TeamsBotStore } from './deps.js';
 import { loadTeamsConfig, type TeamsConfig } from './env.js';
 import { createMessagesServer } from './http-server.js';
+import { RecentClicks } from './recent-clicks.js';
 
 export { createTeamsChatPort, type TeamsChatPortOptions } from './chat-port/teams-chat-port.js';
 export { createTeamsAdapter, type AdapterOverrides, type ConcordatTeamsAdapter } from './adapter.js';
@@ -72,6 +73,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     clock: options.clock ?? (() => new Date()),
     zone: options.protocol.force.timeZone,
     invokeBudgetMs: options.invokeBudgetMs ?? 4_000,
+    recentClicks: new RecentClicks(),
   };
   const app = createTeamsApplication(deps, adapter);
   let server: Server | null = null;

@@ -72,12 +72,24 @@ export async function cardAction(deps: HandlerDeps, input: CardActionInput): Pro
     return { card, shared: card, words: lines.join(' '), accepted: false };
   }
   const now = nowIso(deps);
+  const clickKey = `${input.actor.userId}|${view.workflowId}|${JSON.stringify(parsed.envelope.action)}`;
+  if (!deps.recentClicks.claim(clickKey)) {
+    deps.log.info({ workflowId: view.workflowId, verb: input.verb }, 'repeated click ignored');
+    const card = requestCard(view, {
+      audience: ref.audience,
+      nowIso: now,
+      zone,
+      notice: { tone: 'good', lines: [`${label}: already sent. Your first click went through.`] },
+    });
+    return { card, shared: card, words: `${label}: already sent.`, accepted: true };
+  }
   const refusal = checkAction(view, grantsOf(deps, input.actor), parsed.envelope, now);
   if (refusal) {
     deps.log.warn(
       { workflowId: view.workflowId, verb: input.verb, userId: input.actor.userId, code: refusal.code },
       'card action refused',
     );
+    deps.recentClicks.release(clickKey);
     return refusalOutcome(deps, view, ref.audience, refusal);
   }
   const signalled = await withinBudget(
@@ -85,6 +97,7 @@ export async function cardAction(deps: HandlerDeps, input: CardActionInput): Pro
     deps.invokeBudgetMs,
   );
   if (!signalled.ok) {
+    if (signalled.reason === 'error') deps.recentClicks.release(clickKey);
     deps.log.error(
       {
         workflowId: view.workflowId,

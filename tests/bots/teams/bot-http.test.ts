@@ -273,8 +273,13 @@ describe('responder and custody buttons', () => {
       expect(cardText(card)).toMatch(expected);
       expect(cardText(card)).toMatch(/Nothing was changed/);
     }
-    // Wrong state: a second acknowledgement; a transfer with no bed offered.
-    await click(PEOPLE.responder, 'acknowledge', workflowId);
+    // Wrong state: a second acknowledgement (the first came another way, minutes ago); a transfer
+    // with no bed offered.
+    await requests.act(workflowId, {
+      actionId: 'earlier',
+      actor: { platform: 'teams', userId: AAD.responder, displayName: 'Duty social worker' },
+      action: { kind: 'acknowledge' },
+    });
     const twice = invokeCard(await click(PEOPLE.responder, 'acknowledge', workflowId));
     expect(cardText(twice)).toMatch(/already acknowledged by Duty social worker/);
     const early = invokeCard(
@@ -288,7 +293,7 @@ describe('responder and custody buttons', () => {
       ),
     );
     expect(cardText(early)).toMatch(/No bed has been offered yet/);
-    // Only the one good acknowledgement reached the workflow.
+    // Nothing from the bot reached the workflow (the one signal is the earlier acknowledgement).
     expect(requests.signals).toHaveLength(signals + 1);
     const refusals = h.logs.filter((l) => l.msg === 'card action refused' && l.workflowId === workflowId);
     expect(refusals.map((l) => l.code)).toEqual([
@@ -300,6 +305,24 @@ describe('responder and custody buttons', () => {
       'ALREADY_ACKNOWLEDGED',
       'NO_BED_OFFERED',
     ]);
+  });
+
+  it('treats a double-click as one click: one signal, no refusal', async () => {
+    const workflowId = await startRequest();
+    const signals = requests.signals.length;
+    const [a, b] = await Promise.all([
+      click(PEOPLE.responder, 'acknowledge', workflowId),
+      click(PEOPLE.responder, 'acknowledge', workflowId),
+    ]);
+    const texts = [cardText(invokeCard(a)), cardText(invokeCard(b))];
+    expect(texts.filter((t) => t.includes('Acknowledge: done.'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('Acknowledge: already sent.'))).toHaveLength(1);
+    expect(texts.join('\n')).not.toMatch(/Nothing was changed/);
+    expect(requests.signals).toHaveLength(signals + 1);
+    // A different question from the same person is not a repeat.
+    await click(PEOPLE.responder, 'request_info', workflowId, { info_question: 'First question here?' });
+    await click(PEOPLE.responder, 'request_info', workflowId, { info_question: 'Second question here?' });
+    expect(requests.signals).toHaveLength(signals + 3);
   });
 
   it('refuses a stay reason Note 16D rules out, with the law in words', async () => {
