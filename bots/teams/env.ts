@@ -6,7 +6,8 @@ import { ConfigError } from '../../runtime/config.js';
  * The Teams bot's secrets and settings from the environment, parsed by zod at start-up.
  *
  * - `MICROSOFT_APP_ID`, `MICROSOFT_APP_PASSWORD`, `MICROSOFT_APP_TENANT_ID`, `MICROSOFT_APP_TYPE`
- *   (`MultiTenant` | `SingleTenant` | `UserAssignedMSI`): the Azure Bot registration.
+ *   (`MultiTenant` | `SingleTenant` | `UserAssignedMSI`): the Azure Bot registration. The type
+ *   defaults to SingleTenant when a tenant ID is set, else MultiTenant.
  * - With none of the four set, the bot runs in local emulator mode: no Bot Framework token is
  *   checked on `/api/messages` and none is sent to the connector. Only for a laptop.
  * - `TEAMS_PORT` (default 3978, the Bot Framework convention) and `TEAMS_HOST` (default 0.0.0.0 with
@@ -52,7 +53,7 @@ export const teamsEnvSchema = z
       if (e[key] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: why });
     };
     need('MICROSOFT_APP_ID', 'Set the Azure Bot’s Microsoft App ID (or unset all four for emulator mode)');
-    const type = e.MICROSOFT_APP_TYPE ?? 'MultiTenant';
+    const type = appTypeOf(e);
     if (type === 'UserAssignedMSI') {
       need('MICROSOFT_APP_TENANT_ID', 'A UserAssignedMSI bot needs the tenant ID');
       if (e.MICROSOFT_APP_PASSWORD !== undefined) {
@@ -67,6 +68,18 @@ export const teamsEnvSchema = z
       if (type === 'SingleTenant') need('MICROSOFT_APP_TENANT_ID', 'A SingleTenant bot needs the tenant ID');
     }
   });
+
+/**
+ * The registration type: as set; else SingleTenant when a tenant ID is given (new Azure Bots are
+ * single-tenant since Microsoft stopped creating multi-tenant ones on 31 July 2025); else
+ * MultiTenant, for a bot registered before then.
+ */
+function appTypeOf(e: {
+  MICROSOFT_APP_TYPE?: AppType | undefined;
+  MICROSOFT_APP_TENANT_ID?: string | undefined;
+}): AppType {
+  return e.MICROSOFT_APP_TYPE ?? (e.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant');
+}
 
 export type TeamsAuth =
   | { mode: 'emulator' }
@@ -87,7 +100,7 @@ export function loadTeamsConfig(env: NodeJS.ProcessEnv = process.env): TeamsConf
     ? {
         mode: 'authenticated',
         appId: e.MICROSOFT_APP_ID,
-        appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+        appType: appTypeOf(e),
         ...(e.MICROSOFT_APP_PASSWORD ? { password: e.MICROSOFT_APP_PASSWORD } : {}),
         ...(e.MICROSOFT_APP_TENANT_ID ? { tenantId: e.MICROSOFT_APP_TENANT_ID } : {}),
       }

@@ -34,6 +34,13 @@ describe('Teams settings from the environment', () => {
     });
     expect(
       loadTeamsConfig({
+        MICROSOFT_APP_ID: 'app',
+        MICROSOFT_APP_PASSWORD: 'pw',
+        MICROSOFT_APP_TENANT_ID: 'tenant',
+      }).auth,
+    ).toMatchObject({ appType: 'SingleTenant', tenantId: 'tenant' });
+    expect(
+      loadTeamsConfig({
         MICROSOFT_APP_ID: 'mi',
         MICROSOFT_APP_TENANT_ID: 't',
         MICROSOFT_APP_TYPE: 'UserAssignedMSI',
