@@ -1,5 +1,5 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { ENGINE_UNAVAILABLE_TEXT } from '../shared/failure-text.js';
 import type { ConcordatTeamsAdapter } from './adapter.js';
@@ -130,7 +130,7 @@ export function createTeamsApplication(
 
   const install = async (context: TurnContext) => {
     try {
-      await recordInstall(deps, context.activity);
+      await recordInstall(deps, context.activity, (teamId) => TeamsInfo.getTeamChannels(context, teamId));
     } catch (err) {
       deps.log.error({ err: errorCode(err) }, 'could not store Teams conversation reference');
     }

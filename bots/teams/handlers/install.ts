@@ -1,4 +1,5 @@
 import type { HandlerDeps } from '../deps.js';
+import { errorCode } from './turn.js';
 import { installActivitySchema, referencesToStore } from '../chat-port/conversation-reference.js';
 
 const CHANNEL_EVENTS = new Set([
@@ -16,7 +17,12 @@ const CHANNEL_EVENTS = new Set([
  * may name, so responder cards, pages, alerts and digests can later be sent there proactively.
  * Returns the keys stored.
  */
-export async function recordInstall(deps: HandlerDeps, raw: unknown): Promise<string[]> {
+export async function recordInstall(
+  deps: HandlerDeps,
+  raw: unknown,
+  /** Lists the team's channels (so every channel, not only General, can be a destination). */
+  listTeamChannels?: (teamId: string) => Promise<Array<{ id?: string }>>,
+): Promise<string[]> {
   const parsed = installActivitySchema.safeParse(raw);
   if (!parsed.success) {
     deps.log.warn(
@@ -40,6 +46,30 @@ export async function recordInstall(deps: HandlerDeps, raw: unknown): Promise<st
     if (!botAdded && !channelEvent) return [];
   }
   const references = referencesToStore(a);
+  const teamId = a.channelData?.team?.id;
+  if (teamId && listTeamChannels) {
+    try {
+      const channels = await listTeamChannels(teamId);
+      const known = new Set(references.map((r) => r.key));
+      const template = references.find((r) => r.key === teamId) ?? references[0];
+      for (const channel of channels) {
+        if (!channel.id || known.has(channel.id) || !template) continue;
+        known.add(channel.id);
+        references.push({
+          key: channel.id,
+          reference: {
+            ...template.reference,
+            conversation: { ...template.reference.conversation, id: channel.id },
+          },
+        });
+      }
+    } catch (err) {
+      deps.log.warn(
+        { err: errorCode(err) },
+        'could not list the team’s channels; only the channel of the install event is stored',
+      );
+    }
+  }
   for (const { key, reference } of references) {
     await deps.store.saveConversationReference('teams', key, reference);
   }

@@ -93,7 +93,24 @@ describe('installs store conversation references for proactive messages', () => 
     expect(await h.store.getConversationReference('teams', CHANNELS.team)).toMatchObject({
       conversation: { id: CHANNELS.team },
     });
-    expect(h.fake.calls).toHaveLength(0); // no welcome post, no token
+    expect(h.fake.calls.filter((c) => c.kind !== 'channels')).toHaveLength(0); // no welcome post
+  });
+
+  it('stores every channel of a team the app is added to, listed from the Bot Connector', async () => {
+    const team = '19:whole-team@thread.tacv2';
+    h.fake.teamChannels.set(team, [
+      { id: team, name: 'General' },
+      { id: '19:custody-night@thread.tacv2', name: 'Custody nights' },
+      { id: '19:edt-rota@thread.tacv2', name: 'EDT rota' },
+    ]);
+    await send(installationUpdate(s(), PEOPLE.lead, { kind: 'channel', channelId: team, teamId: team }));
+    for (const id of [team, '19:custody-night@thread.tacv2', '19:edt-rota@thread.tacv2']) {
+      expect(await h.store.getConversationReference('teams', id)).toMatchObject({
+        serviceUrl: s(),
+        conversation: { id, conversationType: 'channel', tenantId: 'tenant-0001' },
+      });
+    }
+    expect(h.fake.calls.map((c) => c.kind)).toEqual(['channels']);
   });
 
   it('stores a personal install under the user’s AAD object ID', async () => {

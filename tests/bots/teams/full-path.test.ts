@@ -318,7 +318,18 @@ describe('Teams, end to end through the bed-request workflow', () => {
     ).toHaveLength(1);
     expect(edtCard.versions.length).toBeGreaterThanOrEqual(4);
     expect(fake.calls.filter((c) => c.kind === 'update' && c.status !== 200)).toEqual([]);
-    expect(notesUnder(CHANNELS.custody, custodyCard).length).toBeGreaterThanOrEqual(5);
+    // acknowledged, question asked, question answered, bed offered, transferred: in that order.
+    const notes = await until('all five notes', () => {
+      const n = notesUnder(CHANNELS.custody, custodyCard);
+      return n.length >= 5 ? n : undefined;
+    });
+    expect(notes.map((n) => String(n.activity.text))).toEqual([
+      expect.stringMatching(/acknowledged the request/),
+      expect.stringMatching(/Question from Duty social worker/),
+      expect.stringMatching(/Answered by Sgt Example/),
+      expect.stringMatching(/Bed offered by Duty social worker/),
+      expect.stringMatching(/Transferred/),
+    ]);
 
     // Refresh (what Teams asks when it shows the card) gives the closed card to anyone.
     const refreshed = await act(PEOPLE.responder, edt, edtCard, 'refresh');
@@ -362,6 +373,12 @@ describe('Teams, end to end through the bed-request workflow', () => {
       'the certificate on the custody card',
       () =>
         cardText(FakeBotConnector.cardOf(custodyCard)).includes('Certificate for court (s.38(6))') ||
+        undefined,
+    );
+    await until(
+      'the EDT card closed',
+      () =>
+        cardText(FakeBotConnector.cardOf(edtCard)).includes('Closed: Stayed in police detention') ||
         undefined,
     );
     expect(cardText(FakeBotConnector.cardOf(edtCard))).not.toContain('Certificate for court');

@@ -16,7 +16,8 @@ import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'nod
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type CallKind = 'send' | 'reply' | 'update' | 'create' | 'token' | 'openid' | 'keys' | 'other';
+export type CallKind =
+  'send' | 'reply' | 'update' | 'create' | 'channels' | 'token' | 'openid' | 'keys' | 'other';
 
 export interface ConnectorCall {
   kind: CallKind;
@@ -84,6 +85,8 @@ export class FakeBotConnector {
   readonly issuedTokens: string[] = [];
   /** When set, conversation calls without `Authorization: Bearer <issued token>` get 401. */
   requireToken = false;
+  /** The channels `GET /v3/teams/{teamId}/conversations` lists (default: the General channel only). */
+  readonly teamChannels = new Map<string, Array<{ id: string; name?: string }>>();
   /** Delay before answering conversation calls (to test timeouts and budgets). */
   latencyMs = 0;
 
@@ -284,6 +287,12 @@ export class FakeBotConnector {
       });
     }
 
+    const teams = /^\/v3\/teams\/([^/]+)\/conversations\/?$/.exec(path);
+    if (teams && method === 'GET') {
+      const teamId = decodeURIComponent(teams[1] ?? '');
+      const channels = this.teamChannels.get(teamId) ?? [{ id: teamId, name: 'General' }];
+      return reply({ kind: 'channels', conversationId: teamId }, 200, { conversations: channels });
+    }
     const m = /^\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(path);
     if (!m) return reply({ kind: 'other' }, 404, { error: { code: 'NotFound', message: path } });
     const conversationId = m[1] ? decodeURIComponent(m[1]) : undefined;
