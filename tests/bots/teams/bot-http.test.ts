@@ -113,6 +113,26 @@ describe('installs store conversation references for proactive messages', () => 
     expect(h.fake.calls.map((c) => c.kind)).toEqual(['channels']);
   });
 
+  it('stores a channel created later in a team the app is in', async () => {
+    const created = botAdded(s(), PEOPLE.lead, {
+      kind: 'channel',
+      channelId: CHANNELS.team,
+      teamId: CHANNELS.team,
+    });
+    await send({
+      ...created,
+      membersAdded: undefined,
+      channelData: {
+        ...created.channelData,
+        eventType: 'channelCreated',
+        channel: { id: '19:new-night-desk@thread.tacv2' },
+      },
+    });
+    expect(await h.store.getConversationReference('teams', '19:new-night-desk@thread.tacv2')).toMatchObject({
+      conversation: { id: '19:new-night-desk@thread.tacv2' },
+    });
+  });
+
   it('stores a personal install under the user’s AAD object ID', async () => {
     const r = await send(installationUpdate(s(), PEOPLE.responder, personal(PEOPLE.responder)));
     expect(r.status).toBe(200);
