@@ -4,6 +4,7 @@ import { createLogger } from '../../../runtime/logger.js';
 import { startFakeSocketMode, type FakeSocketMode } from '../../fakes/slack/socket-mode-server.js';
 import { socketDriver } from './support/driver.js';
 import {
+  questionPath,
   cardsFor,
   declinePath,
   exactlyOneCardEach,
@@ -66,6 +67,10 @@ describe('on the real workflow', () => {
 
   it('Decline → Child stays, with the certificate on the custody card', async () => {
     await declinePath(http());
+  });
+
+  it('Need info → the sergeant answers from the thread, over Socket Mode', async () => {
+    await questionPath(overSocket());
   });
 
   it('refuses a wrong-role click before signalling, and the workflow refuses a stale one privately', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { declinePath, fullPath } from './support/flows.js';
+import { declinePath, fullPath, questionPath } from './support/flows.js';
 import { fakeEngine, startSlackHarness } from './support/harness.js';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness<ReturnType<typeof fakeEngine>>>>;
@@ -18,5 +18,9 @@ describe.each(['http', 'socket'] as const)('paths over %s (fake engine)', (trans
 
   it('Decline → Child stays, with a Note 16D reason refused inline', async () => {
     await declinePath(ctx());
+  });
+
+  it('Need info → the sergeant answers from the thread', async () => {
+    await questionPath(ctx());
   });
 });

@@ -225,3 +225,54 @@ export async function declinePath(ctx: FlowContext) {
   expect(JSON.stringify(cards.responder.blocks)).not.toContain('CERTIFICATE');
   return { record, cards };
 }
+
+/** Responder Need info → the question lands in the sergeant's thread with Answer → answered. */
+export async function questionPath(ctx: FlowContext) {
+  const { record, responder } = await sergeantStartsRequest(ctx);
+  const ask = await clickAndOpen(
+    ctx,
+    USERS.responder,
+    responder,
+    ACTION_IDS.requestInfo,
+    VIEW_IDS.requestInfo,
+  );
+  const short = await submit(ctx, USERS.responder, ask, { question: el.text('why') });
+  expect(short.body).toMatchObject({ response_action: 'errors' });
+  expect(
+    (
+      await submit(ctx, USERS.responder, ask, {
+        question: el.text('Does the child need medication tonight?'),
+      })
+    ).body,
+  ).toBe('');
+  const custody = await oneCard(ctx, record, 'custody', (m) =>
+    buttonIds(m.blocks).includes(ACTION_IDS.answerInfo),
+  );
+  const note = await ctx.api.waitFor(
+    () =>
+      ctx.api.messages.find(
+        (m) => m.threadTs === custody.ts && m.text.includes('Does the child need medication'),
+      ),
+    ctx.timeoutMs ?? 15_000,
+    'question in the sergeant thread',
+  );
+  expect(buttonIds(note.blocks)).toEqual([ACTION_IDS.answerInfo]);
+  // Answer from the note in the thread.
+  const answer = await clickAndOpen(ctx, USERS.sergeant, note, ACTION_IDS.answerInfo, VIEW_IDS.answerInfo);
+  expect(JSON.stringify(answer.blocks)).toContain('Does the child need medication tonight?');
+  expect(
+    (await submit(ctx, USERS.sergeant, answer, { answer: el.text('Yes: inhaler, in the property bag') }))
+      .body,
+  ).toBe('');
+  await ctx.api.waitFor(
+    () =>
+      ctx.api.messages.find(
+        (m) => m.threadTs === custody.ts && m.text.includes('inhaler, in the property bag'),
+      ),
+    ctx.timeoutMs ?? 15_000,
+    'answer in the sergeant thread',
+  );
+  await oneCard(ctx, record, 'custody', (m) => !buttonIds(m.blocks).includes(ACTION_IDS.answerInfo));
+  await ctx.settle?.();
+  exactlyOneCardEach(ctx, record);
+}
