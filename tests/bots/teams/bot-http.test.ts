@@ -362,6 +362,30 @@ describe('responder and custody buttons', () => {
     expect(requests.signals).toHaveLength(signals + 3);
   });
 
+  it('cancel: custody or admin may, a responder may not', async () => {
+    const custodyClick = (person: Person, workflowId: string, reason: string) =>
+      send(
+        execute(s(), person, personal(person), 'cancel', {
+          workflowId,
+          audience: 'custody',
+          cancel_reason: reason,
+        }),
+      );
+    const first = await startRequest();
+    expect(cardText(invokeCard(await custodyClick(PEOPLE.responder, first, 'bailed')))).toMatch(
+      /needs the custody or admin role/,
+    );
+    const bailed = invokeCard(await custodyClick(PEOPLE.sergeant, first, 'bailed'));
+    expect(cardText(bailed)).toContain('Closed: Released or bailed');
+    expect(requests.views.get(first)?.outcome).toMatchObject({
+      code: 'released_or_bailed',
+      cancelReason: 'bailed',
+    });
+    const second = await startRequest();
+    const byAdmin = invokeCard(await custodyClick(PEOPLE.lead, second, 'entered_in_error'));
+    expect(cardText(byAdmin)).toContain('Closed: Cancelled: entered in error');
+  });
+
   it('refuses a stay reason Note 16D rules out, with the law in words', async () => {
     const workflowId = await startRequest();
     const card = invokeCard(

@@ -466,6 +466,23 @@ describe('Teams, end to end through the bed-request workflow', () => {
     expect(cardsIn(mkEdt)).toHaveLength(1);
   });
 
+  // Last but one: it moves the test server's clock forward, past the ladder's timers.
+  it('escalates proactively: the EDT manager paged in their 1:1 chat, then the superintendent’s channel', async () => {
+    const { caseRef } = await startRequest();
+    await until('the EDT card', () => cardFor(CHANNELS.edt, caseRef));
+    const leadChat = `a:personal-${AAD.lead}`;
+    await env.sleep(31 * 60_000);
+    const page1 = await until('the level-1 page to the EDT manager', () => cardFor(leadChat, caseRef));
+    expect(cardText(FakeBotConnector.cardOf(page1))).toMatch(/Escalation level 1: EDT manager/);
+    expect(FakeBotConnector.cardOf(page1)?.actions).toBeUndefined();
+    await env.sleep(90 * 60_000);
+    const page2 = await until('the level-2 page in the leads channel', () =>
+      cardFor(CHANNELS.leads, caseRef),
+    );
+    expect(cardText(FakeBotConnector.cardOf(page2))).toMatch(/Escalation level 2: Superintendent/);
+    expect(cardText(FakeBotConnector.cardOf(page2))).toMatch(/not resolved/);
+  }, 60_000);
+
   it('never put the child’s identity on the wire to Teams or in a log line', () => {
     const wire = JSON.stringify(fake.calls);
     expect(wire).not.toContain('13/123456A');
