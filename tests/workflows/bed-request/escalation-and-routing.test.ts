@@ -67,18 +67,21 @@ async function close(id: string): Promise<RequestView> {
 
 /** Escalation pages of one request: [minutes after the request, level, step name, destinations]. */
 function pagesOf(id: string, requestedAtMs: number) {
-  return h.chat
-    .ofKind('escalation_page')
-    .filter((s) => s.op === 'post' && s.message.view.request.workflowId === id)
-    .map((s) => ({
-      minutes: Math.round((s.atMs - requestedAtMs) / MIN),
-      level: s.message.view.level,
-      step: s.message.view.stepName,
-      reason: s.message.view.reason,
-      to: s.destination.address,
-      atMs: s.atMs,
-    }))
-    .sort((a, b) => a.atMs - b.atMs || a.to.localeCompare(b.to));
+  return (
+    h.chat
+      .ofKind('escalation_page')
+      .filter((s) => s.op === 'post' && s.message.view.request.workflowId === id)
+      .map((s) => ({
+        minutes: Math.round((s.atMs - requestedAtMs) / MIN),
+        level: s.message.view.level,
+        step: s.message.view.stepName,
+        reason: s.message.view.reason,
+        to: s.destination.address,
+        atMs: s.atMs,
+      }))
+      // Pages of one escalation go out in parallel: order them by the minute, then by address.
+      .sort((a, b) => a.minutes - b.minutes || a.to.localeCompare(b.to))
+  );
 }
 
 function responderCardsOf(id: string): string[] {
