@@ -1,7 +1,7 @@
 // bedRequestWorkflow on the time-skipping test server with the real worker, the real activities,
 // a PGlite records store and a recording chat port: every outcome, the action checks, idempotent
 // delivery, continue-as-new, and the history size of a request that stays open all night.
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
@@ -237,8 +237,10 @@ describe('action checks: refused with a private reply and no state change', () =
       iso(await h.nowMs()),
     );
     expect(closed.status).toBe('already_closed');
-    // The view of a closed request is still there for the bots; the state check refuses more actions.
+    // The view of a closed request is still there for the bots (checkAction on it says
+    // REQUEST_CLOSED); an action sent anyway is rejected by Temporal.
     expect((await h.client.view(id))?.status).toBe('resolved');
+    await expect(act(id, RESPONDER, { kind: 'acknowledge' })).rejects.toBeInstanceOf(WorkflowNotFoundError);
     expect(await h.client.view('bed-request:NOWHERE:NONE')).toBeNull();
   });
 
