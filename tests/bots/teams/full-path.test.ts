@@ -255,6 +255,13 @@ describe('Teams, end to end through the bed-request workflow', () => {
       () =>
         buttonTitles(FakeBotConnector.cardOf(custodyCard)).some((t) => t.startsWith('Answer:')) || undefined,
     );
+    await until(
+      'the question in the thread',
+      () =>
+        notesUnder(CHANNELS.custody, custodyCard).some((n) =>
+          /Question from/.test(String(n.activity.text)),
+        ) || undefined,
+    );
     const answered = await act(PEOPLE.sergeant, custody, custodyCard, 'answer_info', {
       questionId: 'q1',
       answer_q1: 'Yes: an inhaler, in the property bag',
