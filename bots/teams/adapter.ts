@@ -7,6 +7,7 @@ import type {
   InvokeResponse,
   TurnContext,
 } from 'botbuilder';
+import type { Logger } from '../../runtime/logger.js';
 import { botAppId, type TeamsConfig } from './env.js';
 
 /** botbuilder does not re-export this type; take it from the adapter's own constructor. */
@@ -97,15 +98,24 @@ export function conversationsOf(context: TurnContext): ConversationsApi {
 }
 
 export class ConcordatTeamsAdapter extends TeamsAdapter {
-  /** True when the last turn's connector client had its retry policy removed. */
-  retriesRemoved = true;
+  private warnedAboutRetries = false;
 
   constructor(
     readonly appId: string,
     authConfig: ConfigurationBotFrameworkAuthenticationOptions,
     credentialsFactory?: CredentialsFactory,
+    private readonly log?: Logger,
   ) {
     super(authConfig, credentialsFactory);
+  }
+
+  /** Removes the connector's retries for this turn; says so loudly, once, if it cannot. */
+  private noRetries(context: TurnContext): void {
+    if (withoutConnectorRetries(context) || this.warnedAboutRetries) return;
+    this.warnedAboutRetries = true;
+    this.log?.error(
+      'botbuilder’s connector client has an unknown shape: its own retry policy could not be removed, so Teams sends may be retried twice',
+    );
   }
 
   /**
@@ -119,7 +129,7 @@ export class ConcordatTeamsAdapter extends TeamsAdapter {
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
     return this.processActivity(authHeader, activity, async (context) => {
-      this.retriesRemoved = withoutConnectorRetries(context);
+      this.noRetries(context);
       await logic(context);
     });
   }
@@ -130,7 +140,7 @@ export class ConcordatTeamsAdapter extends TeamsAdapter {
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
     await this.continueConversationAsync(this.appId, reference, async (context) => {
-      this.retriesRemoved = withoutConnectorRetries(context);
+      this.noRetries(context);
       await logic(context);
     });
   }
@@ -148,7 +158,7 @@ export class ConcordatTeamsAdapter extends TeamsAdapter {
       'https://api.botframework.com',
       parameters,
       async (context) => {
-        this.retriesRemoved = withoutConnectorRetries(context);
+        this.noRetries(context);
         await logic(context);
       },
     );
@@ -172,6 +182,7 @@ const PUBLIC_CLOUD: ConfigurationBotFrameworkAuthenticationOptions = {
 export function createTeamsAdapter(
   config: Pick<TeamsConfig, 'auth'>,
   overrides: AdapterOverrides = {},
+  log?: Logger,
 ): ConcordatTeamsAdapter {
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {};
   if (config.auth.mode === 'authenticated') {
@@ -190,5 +201,5 @@ export function createTeamsAdapter(
       ...(overrides.tokenIssuer ? { ToBotFromChannelTokenIssuer: overrides.tokenIssuer } : {}),
     });
   }
-  return new ConcordatTeamsAdapter(botAppId(config), auth, overrides.credentialsFactory);
+  return new ConcordatTeamsAdapter(botAppId(config), auth, overrides.credentialsFactory, log);
 }

@@ -64,7 +64,7 @@ export interface TeamsBot {
 export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const config = loadTeamsConfig(options.env ?? process.env);
   const log = options.log.child({ edge: 'teams' });
-  const adapter = createTeamsAdapter(config, options.adapterOverrides);
+  const adapter = createTeamsAdapter(config, options.adapterOverrides, log);
   const deps: HandlerDeps = {
     protocol: options.protocol,
     bedRequests: options.bedRequests,

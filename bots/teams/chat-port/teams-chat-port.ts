@@ -102,7 +102,7 @@ function describeWhat(message: OutboundMessage): string {
 export function createTeamsChatPort(options: TeamsChatPortOptions): ChatPort & { readonly pacer: Pacer } {
   const adapter =
     options.adapter ??
-    createTeamsAdapter(loadTeamsConfig(options.env ?? process.env), options.adapterOverrides);
+    createTeamsAdapter(loadTeamsConfig(options.env ?? process.env), options.adapterOverrides, options.log);
   const { store, log } = options;
   const zone = options.zone ?? DEFAULT_ZONE;
   const clock = options.clock ?? (() => new Date());
