@@ -6,6 +6,7 @@ import { requestCard } from '../cards/request-card.js';
 import type { HandlerDeps } from '../deps.js';
 import { parseCardAction, type ActionVerb } from '../forms/card-action.js';
 import {
+  budget,
   errorCode,
   grantsOf,
   noticeOutcome,
@@ -47,7 +48,8 @@ export async function cardAction(deps: HandlerDeps, input: CardActionInput): Pro
   }
   const ref = parsed.ref;
   if (!ref) return noticeOutcome('Nothing was sent', { tone: 'attention', lines: [REQUEST_NOT_FOUND_TEXT] });
-  const fetched = await withinBudget(() => deps.bedRequests.view(ref.workflowId), deps.invokeBudgetMs);
+  const left = budget(deps.invokeBudgetMs);
+  const fetched = await withinBudget(() => deps.bedRequests.view(ref.workflowId), left());
   if (!fetched.ok) {
     deps.log.error(
       { workflowId: ref.workflowId, verb: input.verb, reason: fetched.reason, err: errorCode(fetched.error) },
@@ -92,10 +94,7 @@ export async function cardAction(deps: HandlerDeps, input: CardActionInput): Pro
     deps.recentClicks.release(clickKey);
     return refusalOutcome(deps, view, ref.audience, refusal);
   }
-  const signalled = await withinBudget(
-    () => deps.bedRequests.act(view.workflowId, parsed.envelope),
-    deps.invokeBudgetMs,
-  );
+  const signalled = await withinBudget(() => deps.bedRequests.act(view.workflowId, parsed.envelope), left());
   if (!signalled.ok) {
     if (signalled.reason === 'error') deps.recentClicks.release(clickKey);
     deps.log.error(

@@ -83,6 +83,15 @@ export async function withinBudget<T>(work: () => Promise<T>, ms: number): Promi
   }
 }
 
+/**
+ * One invoke's time budget shared by all its calls: each gets what is left, so a slow query and
+ * a slow signal together still answer inside Teams' 5 seconds.
+ */
+export function budget(totalMs: number): () => number {
+  const deadline = Date.now() + totalMs;
+  return () => Math.max(1, deadline - Date.now());
+}
+
 /** A card that says one thing (no request to show). */
 export function noticeOutcome(title: string, notice: CardNotice): CardOutcome {
   const card = noticeCard(title, notice);

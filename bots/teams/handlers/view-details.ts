@@ -6,6 +6,7 @@ import { detailsCard } from '../cards/request-card.js';
 import { cardRefSchema } from '../cards/verbs.js';
 import type { HandlerDeps } from '../deps.js';
 import {
+  budget,
   errorCode,
   grantsOf,
   noticeOutcome,
@@ -29,7 +30,8 @@ export async function viewDetails(
   if (!ref.success)
     return noticeOutcome('Nothing to show', { tone: 'attention', lines: [REQUEST_NOT_FOUND_TEXT] });
   const { workflowId } = ref.data;
-  const fetched = await withinBudget(() => deps.bedRequests.view(workflowId), deps.invokeBudgetMs);
+  const left = budget(deps.invokeBudgetMs);
+  const fetched = await withinBudget(() => deps.bedRequests.view(workflowId), left());
   if (!fetched.ok) {
     deps.log.error(
       { workflowId, err: errorCode(fetched.error), reason: fetched.reason },
@@ -56,7 +58,7 @@ export async function viewDetails(
   const read = await withinBudget(async () => {
     await deps.store.logAccess({ workflowId, actor: input.actor, at, purpose: 'view_details' });
     return deps.store.getIdentity(workflowId);
-  }, deps.invokeBudgetMs);
+  }, left());
   if (!read.ok) {
     deps.log.error({ workflowId, err: errorCode(read.error), reason: read.reason }, 'view details: store');
     return noticeOutcome('Nothing to show', {

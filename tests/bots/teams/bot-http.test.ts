@@ -448,6 +448,17 @@ describe('responder and custody buttons', () => {
       );
       expect(r.ms).toBeLessThan(1_000);
       expect(cardText(invokeCard(r))).toContain(ENGINE_UNAVAILABLE_TEXT);
+      // The budget is for the whole invoke: a query that uses most of it leaves the signal the rest.
+      sp.delayMs = 100;
+      const both = await post(
+        slow.url,
+        execute(slow.fake.serviceUrl, PEOPLE.responder, edt, 'acknowledge', {
+          workflowId: `bed-request:NORTHAMPTON-CJC:${form.custodyRecordNumber}`,
+          audience: 'responder',
+        }),
+      );
+      expect(both.ms).toBeLessThan(600);
+      expect(cardText(invokeCard(both))).toMatch(/did not hear back from its workflow engine in time/);
     } finally {
       await slow.stop();
     }
