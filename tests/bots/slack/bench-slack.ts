@@ -13,7 +13,6 @@
 import { ACTION_IDS, VIEW_IDS } from '../../../bots/slack/ids.js';
 import { bedRequestWorkflowId } from '../../../domain/bed-request.js';
 import { blockAction, viewSubmission } from '../../fakes/slack/payloads.js';
-import { cardsFor } from './support/flows.js';
 import { fakeEngine, requestForm, startSlackHarness } from './support/harness.js';
 import { testProtocol, USERS } from './support/protocol.js';
 
@@ -50,15 +49,19 @@ async function main() {
       }),
     );
   }
+  console.log(`${open} submissions acked in ${Date.now() - t0} ms`);
+  // Index responder cards by custody record, each message scanned once (the fake keeps them all).
   const cardOf = new Map<string, { channel: string; ts: string }>();
+  let scanned = 0;
   await h.api.waitFor(
     () => {
-      for (const r of records) {
-        if (cardOf.has(r)) continue;
-        const card = cardsFor(h.api, r).responder[0];
-        if (card) cardOf.set(r, { channel: card.channel, ts: card.ts });
+      for (; scanned < h.api.messages.length; scanned++) {
+        const m = h.api.messages[scanned];
+        if (!m || m.threadTs || !/^Bed request .* for .+: /.test(m.text)) continue;
+        const record = /NC-\d+-\d+/.exec(JSON.stringify(m.blocks))?.[0];
+        if (record && !cardOf.has(record)) cardOf.set(record, { channel: m.channel, ts: m.ts });
       }
-      return cardOf.size === records.length;
+      return records.every((r) => cardOf.has(r));
     },
     600_000,
     'every responder card',

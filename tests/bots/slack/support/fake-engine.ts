@@ -143,8 +143,13 @@ export class FakeEngine implements BedRequestClient {
     };
   }
 
+  /** Deliveries that failed (the fake does not retry; the real workflow's activities do). */
+  readonly failures: unknown[] = [];
+
   private enqueue(fn: () => Promise<void>) {
-    this.work = this.work.then(fn, fn);
+    this.work = this.work.then(fn).catch((e: unknown) => {
+      this.failures.push(e);
+    });
   }
 
   private async apply(workflowId: string, envelope: ActionEnvelope) {

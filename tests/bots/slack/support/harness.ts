@@ -86,7 +86,7 @@ export async function startSlackHarness<
 
 export function fakeEngine(chat: ChatPort, protocol: Protocol) {
   const engine = new FakeEngine(protocol, chat);
-  return { engine, client: engine, store: engine.store() };
+  return { engine, client: engine, store: engine.store(), close: () => engine.settled() };
 }
 
 const hour = 3600;
