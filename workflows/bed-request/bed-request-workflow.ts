@@ -62,7 +62,9 @@ const chat = proxyActivities<Activities>({
     backoffCoefficient: 2,
     maximumInterval: '30 seconds',
     maximumAttempts: 10,
-    nonRetryableErrorTypes: [FailureCode.ChatRejected, FailureCode.NoConversationReference],
+    // A missing Teams conversation reference is retried (and logged each time): the app may be
+    // installed in that channel minutes later. A rejected message never will succeed.
+    nonRetryableErrorTypes: [FailureCode.ChatRejected],
   },
 });
 

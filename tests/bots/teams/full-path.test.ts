@@ -458,8 +458,11 @@ describe('Teams, end to end through the bed-request workflow', () => {
     );
     expect(cardsIn(mkEdt)).toHaveLength(0);
 
-    // The MK team installs Concordat in its EDT channel; the next change to the request posts the card.
+    // The MK team installs Concordat in its EDT channel. No click and no timer follows: only the
+    // delivery activity's own retry can post the card now.
     await post(url, botAdded(fake.serviceUrl, PEOPLE.mkResponder, { kind: 'channel', channelId: mkEdt }));
+    const retried = await until('the MK card, from the retry', () => cardFor(mkEdt, caseRef), 45_000);
+    expect(cardText(FakeBotConnector.cardOf(retried))).toContain('Out of area');
     const r = await post(
       url,
       execute(fake.serviceUrl, PEOPLE.mkResponder, { kind: 'channel', channelId: mkEdt }, 'acknowledge', {
@@ -471,7 +474,7 @@ describe('Teams, end to end through the bed-request workflow', () => {
     const mkCard = await until('the MK card, once installed', () => cardFor(mkEdt, caseRef));
     expect(cardText(FakeBotConnector.cardOf(mkCard))).toContain('Out of area');
     expect(cardsIn(mkEdt)).toHaveLength(1);
-  });
+  }, 60_000);
 
   // Last but one: it moves the test server's clock forward, past the ladder's timers.
   it('escalates proactively: the EDT manager paged in their 1:1 chat, then the superintendent’s channel', async () => {
