@@ -10,8 +10,8 @@ import {
   type TimingKey,
 } from '../domain/digest/figures.js';
 import type { TimingFigure } from '../domain/digest/stats.js';
-import type { OutcomeCode } from '../domain/outcomes.js';
-import { toIso, toIsoOrUndefined, type SqlExecutor } from './sql-client.js';
+import { declineReasonSchema, stayReasonSchema, type OutcomeCode } from '../domain/outcomes.js';
+import { toIso, toIsoOrUndefined, type SqlClient, type SqlExecutor } from './sql-client.js';
 
 /**
  * Read-only reporting queries for digests and the Concordat data export. Same SQL on PGlite and
@@ -33,7 +33,24 @@ function sqlList(codes: readonly string[]): string {
 }
 
 const DETAINED_SQL = sqlList(DETAINED_OUTCOMES);
-const TRANSFERRED_SQL = sqlList(TRANSFERRED_OUTCOMES);
+const STAY_CODES = stayReasonSchema.options;
+const DECLINE_CODES = declineReasonSchema.options;
+
+/**
+ * Runs one reporting query in its own short transaction with more sort and hash memory than the
+ * 4 MB default (a yearly digest sorts a few hundred thousand rows in memory, not on disk) and without JIT compilation
+ * (it costs more than it saves on queries this size). Both settings end with the transaction.
+ */
+async function reportingQuery<R extends object>(
+  db: SqlClient,
+  text: string,
+  params: readonly unknown[],
+): Promise<R[]> {
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
+    return tx.query<R>(text, params);
+  });
+}
 
 /** A row of a GROUPING SETS ((), (suite), (la)) query: which group it belongs to. */
 export type GroupKey = { by: 'all' } | { by: 'suite'; id: string } | { by: 'la'; id: string };
@@ -55,146 +72,171 @@ function keyOf(r: GroupedRow): GroupKey {
   return { by: 'all' };
 }
 
-const GROUPING = `GROUPING SETS ((), (r.custody_suite_id), (r.local_authority_id))`;
-const GROUP_COLUMNS = `GROUPING(r.custody_suite_id)::int AS g_suite, GROUPING(r.local_authority_id)::int AS g_la,
-  r.custody_suite_id AS suite, r.local_authority_id AS la`;
+function groupColumns(t: string): string {
+  return `GROUPING(${t}.custody_suite_id)::int AS g_suite, GROUPING(${t}.local_authority_id)::int AS g_la,
+  ${t}.custody_suite_id AS suite, ${t}.local_authority_id AS la`;
+}
+const grouping = (t: string) => `GROUPING SETS ((), (${t}.custody_suite_id), (${t}.local_authority_id))`;
 
 /** Milliseconds between two timestamptz expressions, as float8 (NULL when either is NULL). */
 const ms = (to: string, from: string) => `(EXTRACT(EPOCH FROM (${to} - ${from})) * 1000)::float8`;
 
-const TIMING_SQL: Record<TimingKey, string> = {
-  chargeToRequest: ms('r.requested_at', 'r.charged_at'),
-  requestToAcknowledged: ms('o.acknowledged_at', 'r.requested_at'),
-  requestToBedOffered: ms('o.bed_offered_at', 'r.requested_at'),
-  requestToLeftCustody: ms('o.left_custody_at', 'r.requested_at'),
-};
+/** n, median and p90 of an expression: one sort for both percentiles. `name` is lower case. */
+function timingColumns(name: string, expr: string): string {
+  return `COUNT(${expr})::int AS ${name}_n,
+    percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY ${expr}) AS ${name}_p`;
+}
 
-/** Figures of one group without names, repeat counts or still-open (derived by the caller). */
+const OUTCOME_TIMINGS: Array<[TimingKey, string]> = [
+  ['requestToAcknowledged', ms('o.acknowledged_at', 'o.requested_at')],
+  ['requestToBedOffered', ms('o.bed_offered_at', 'o.requested_at')],
+  ['requestToLeftCustody', ms('o.left_custody_at', 'o.requested_at')],
+];
+
+/** Escalation levels are 0 (never escalated) to 9 (the protocol allows no higher). */
+const LEVELS = Array.from({ length: 10 }, (_, i) => i);
+
+/** Figures of one group without names or repeat counts (the caller adds those). */
 export type GroupCounts = Omit<GroupFigures, 'id' | 'name' | 'repeatDetentions'>;
 
-type MainRow = GroupedRow & Record<string, number | string | null>;
+type Row = GroupedRow & Record<string, unknown>;
+
+function timingOf(r: Row, name: string): TimingFigure {
+  const n = Number(r[`${name}_n`] ?? 0);
+  const p = r[`${name}_p`];
+  const arr = Array.isArray(p) ? p : null;
+  if (n === 0 || arr === null || arr.length < 2 || arr[0] === null || arr[1] === null) {
+    return { n, medianMs: null, p90Ms: null };
+  }
+  return { n, medianMs: Number(arr[0]), p90Ms: Number(arr[1]) };
+}
 
 /**
- * Everything per group (all, each suite, each local authority) for the requests charged in
- * [from, to). Four queries, each one pass over the period's rows.
+ * Everything per group (all, each suite, each local authority) for the requests whose child was
+ * charged in [from, to): two passes, one over the period's requests (counts, charge → request) and
+ * one over their outcomes (everything else; outcomes carry the request's suite, local authority
+ * and times, so no join). Decline reasons count the requests declined at least once for the reason.
  */
 export async function digestGroupCounts(
-  db: SqlExecutor,
+  db: SqlClient,
   range: { from: string; to: string },
 ): Promise<Map<string, { key: GroupKey; counts: GroupCounts }>> {
-  const outcomeCols = OUTCOME_CODES.map(
-    (c, i) => `COUNT(*) FILTER (WHERE o.outcome = '${c}')::int AS oc${i}`,
-  ).join(',\n    ');
-  const timingCols = TIMING_KEYS.map((k, i) => {
-    const e = TIMING_SQL[k];
-    return `COUNT(${e})::int AS tn${i},
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY ${e}) AS tm${i},
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY ${e}) AS tp${i}`;
-  }).join(',\n    ');
-  const where = `r.charged_at >= $1::timestamptz AND r.charged_at < $2::timestamptz`;
   const params = [range.from, range.to];
-
-  const [main, levels, declines, stays] = await Promise.all([
-    db.query<MainRow>(
-      `SELECT ${GROUP_COLUMNS},
+  const inPeriod = (t: string) => `${t}.charged_at >= $1::timestamptz AND ${t}.charged_at < $2::timestamptz`;
+  // Counts add up, so they are taken once per (suite, local authority) pair with a hash
+  // aggregate and rolled up here. Percentiles do not, so they take GROUPING SETS in the database.
+  const [requestTimings, outcomeCounts, outcomeTimings] = await Promise.all([
+    reportingQuery<Row>(
+      db,
+      `SELECT ${groupColumns('r')},
     COUNT(*)::int AS requests,
-    COUNT(o.workflow_id)::int AS resolved,
-    COUNT(*) FILTER (WHERE o.outcome IN (${TRANSFERRED_SQL}))::int AS transferred,
-    COUNT(*) FILTER (WHERE o.outcome IN (${DETAINED_SQL}))::int AS detained,
+    ${timingColumns('t_cr', ms('r.requested_at', 'r.charged_at'))}
+  FROM requests r WHERE ${inPeriod('r')}
+  GROUP BY ${grouping('r')}`,
+      params,
+    ),
+    reportingQuery<Record<string, unknown> & { suite: string; la: string }>(
+      db,
+      `SELECT o.custody_suite_id AS suite, o.local_authority_id AS la,
+    COUNT(*)::int AS resolved,
+    ${OUTCOME_CODES.map((c, i) => `COUNT(*) FILTER (WHERE o.outcome = '${c}')::int AS oc${i}`).join(',\n    ')},
     COUNT(*) FILTER (WHERE o.overnight)::int AS overnight,
     COUNT(*) FILTER (WHERE o.weekend)::int AS weekend,
-    ${outcomeCols},
-    ${timingCols}
-  FROM requests r LEFT JOIN outcomes o ON o.workflow_id = r.workflow_id
-  WHERE ${where}
-  GROUP BY ${GROUPING}`,
+    ${LEVELS.map((l) => `COUNT(*) FILTER (WHERE o.escalation_level = ${l})::int AS lv${l}`).join(',\n    ')},
+    ${STAY_CODES.map((c, i) => `COUNT(*) FILTER (WHERE o.stay_reason = '${c}')::int AS st${i}`).join(',\n    ')},
+    COUNT(*) FILTER (WHERE o.stay_reason NOT IN (${sqlList(STAY_CODES)}))::int AS st_other,
+    ${DECLINE_CODES.map((c, i) => `COUNT(*) FILTER (WHERE o.decline_reasons @> '["${c}"]'::jsonb)::int AS dc${i}`).join(',\n    ')}
+  FROM outcomes o WHERE ${inPeriod('o')}
+  GROUP BY 1, 2`,
       params,
     ),
-    db.query<GroupedRow & { k: number; n: number }>(
-      `SELECT ${GROUP_COLUMNS}, o.escalation_level AS k, COUNT(*)::int AS n
-  FROM requests r JOIN outcomes o ON o.workflow_id = r.workflow_id
-  WHERE ${where}
-  GROUP BY GROUPING SETS ((o.escalation_level), (r.custody_suite_id, o.escalation_level),
-    (r.local_authority_id, o.escalation_level))`,
-      params,
-    ),
-    db.query<GroupedRow & { k: string; n: number }>(
-      `SELECT ${GROUP_COLUMNS}, d.reason AS k, COUNT(*)::int AS n
-  FROM requests r JOIN outcomes o ON o.workflow_id = r.workflow_id
-  CROSS JOIN LATERAL jsonb_array_elements_text(o.decline_reasons) AS d(reason)
-  WHERE ${where}
-  GROUP BY GROUPING SETS ((d.reason), (r.custody_suite_id, d.reason), (r.local_authority_id, d.reason))`,
-      params,
-    ),
-    db.query<GroupedRow & { k: string; n: number }>(
-      `SELECT ${GROUP_COLUMNS}, o.stay_reason AS k, COUNT(*)::int AS n
-  FROM requests r JOIN outcomes o ON o.workflow_id = r.workflow_id
-  WHERE ${where} AND o.stay_reason IS NOT NULL
-  GROUP BY GROUPING SETS ((o.stay_reason), (r.custody_suite_id, o.stay_reason),
-    (r.local_authority_id, o.stay_reason))`,
+    reportingQuery<Row>(
+      db,
+      `SELECT ${groupColumns('o')},
+    ${OUTCOME_TIMINGS.map(([, e], i) => timingColumns(`t${i}`, e)).join(',\n    ')}
+  FROM outcomes o WHERE ${inPeriod('o')}
+  GROUP BY ${grouping('o')}`,
       params,
     ),
   ]);
 
   const out = new Map<string, { key: GroupKey; counts: GroupCounts }>();
-  for (const r of main) {
-    const key = keyOf(r);
-    const num = (c: string) => Number(r[c] ?? 0);
-    const outcomes = emptyOutcomeCounts();
-    OUTCOME_CODES.forEach((c, i) => (outcomes[c] = num(`oc${i}`)));
-    const timings = {} as Record<TimingKey, TimingFigure>;
-    TIMING_KEYS.forEach((k, i) => {
-      const n = num(`tn${i}`);
-      const m = r[`tm${i}`];
-      const p = r[`tp${i}`];
-      timings[k] = {
-        n,
-        medianMs: n === 0 || m === null || m === undefined ? null : Number(m),
-        p90Ms: n === 0 || p === null || p === undefined ? null : Number(p),
-      };
-    });
-    const requests = num('requests');
-    const resolved = num('resolved');
-    out.set(groupKeyString(key), {
-      key,
-      counts: {
-        requests,
-        resolved,
-        stillOpen: requests - resolved,
-        outcomes,
-        transferred: num('transferred'),
-        detained: num('detained'),
-        overnight: num('overnight'),
-        weekend: num('weekend'),
-        escalationLevels: [],
-        timings,
-        declineReasons: [],
-        stayReasons: [],
-      },
-    });
-  }
-  const add = <K extends string | number>(
-    rows: Array<GroupedRow & { k: K; n: number }>,
-    pick: (c: GroupCounts) => Array<CountBy<K>>,
-  ) => {
-    for (const r of rows) {
-      const entry = out.get(groupKeyString(keyOf(r)));
-      if (entry) pick(entry.counts).push({ key: r.k, count: Number(r.n) });
+  const entry = (key: GroupKey): GroupCounts => {
+    const k = groupKeyString(key);
+    let e = out.get(k);
+    if (!e) {
+      e = { key, counts: emptyGroupCounts() };
+      out.set(k, e);
     }
+    return e.counts;
   };
-  add(
-    levels.map((l) => ({ ...l, k: Number(l.k) })),
-    (c) => c.escalationLevels,
-  );
-  add(declines, (c) => c.declineReasons);
-  add(stays, (c) => c.stayReasons);
-  for (const { counts } of out.values()) {
-    counts.escalationLevels.sort((a, b) => a.key - b.key);
-    const byCount = (a: CountBy, b: CountBy) => b.count - a.count || a.key.localeCompare(b.key);
-    counts.declineReasons.sort(byCount);
-    counts.stayReasons.sort(byCount);
+  for (const r of requestTimings) {
+    const c = entry(keyOf(r));
+    c.requests = Number(r.requests ?? 0);
+    c.timings.chargeToRequest = timingOf(r, 't_cr');
+  }
+  const levels = new Map<GroupCounts, Map<number, number>>();
+  const stays = new Map<GroupCounts, Map<string, number>>();
+  const declines = new Map<GroupCounts, Map<string, number>>();
+  const add = <K>(m: Map<GroupCounts, Map<K, number>>, c: GroupCounts, k: K, n: number) => {
+    if (n === 0) return;
+    const inner = m.get(c) ?? new Map<K, number>();
+    inner.set(k, (inner.get(k) ?? 0) + n);
+    m.set(c, inner);
+  };
+  for (const r of outcomeCounts) {
+    const num = (col: string) => Number(r[col] ?? 0);
+    const targets: GroupKey[] = [{ by: 'all' }, { by: 'suite', id: r.suite }, { by: 'la', id: r.la }];
+    for (const key of targets) {
+      const c = entry(key);
+      c.resolved += num('resolved');
+      OUTCOME_CODES.forEach((code, i) => (c.outcomes[code] += num(`oc${i}`)));
+      c.overnight += num('overnight');
+      c.weekend += num('weekend');
+      LEVELS.forEach((l) => add(levels, c, l, num(`lv${l}`)));
+      STAY_CODES.forEach((code, i) => add(stays, c, code as string, num(`st${i}`)));
+      add(stays, c, 'other', num('st_other'));
+      DECLINE_CODES.forEach((code, i) => add(declines, c, code as string, num(`dc${i}`)));
+    }
+  }
+  for (const r of outcomeTimings) {
+    const c = entry(keyOf(r));
+    OUTCOME_TIMINGS.forEach(([k], i) => (c.timings[k] = timingOf(r, `t${i}`)));
+  }
+  const byCount = (a: CountBy, b: CountBy) => b.count - a.count || a.key.localeCompare(b.key);
+  for (const { counts: c } of out.values()) {
+    c.stillOpen = c.requests - c.resolved;
+    c.transferred = TRANSFERRED_OUTCOMES.reduce((n, code) => n + c.outcomes[code], 0);
+    c.detained = DETAINED_OUTCOMES.reduce((n, code) => n + c.outcomes[code], 0);
+    c.escalationLevels = [...(levels.get(c) ?? new Map<number, number>())]
+      .map(([key, count]) => ({ key, count }))
+      .sort((a, b) => a.key - b.key);
+    c.stayReasons = [...(stays.get(c) ?? new Map<string, number>())]
+      .map(([key, count]) => ({ key, count }))
+      .sort(byCount);
+    c.declineReasons = [...(declines.get(c) ?? new Map<string, number>())]
+      .map(([key, count]) => ({ key, count }))
+      .sort(byCount);
   }
   return out;
+}
+
+export function emptyGroupCounts(): GroupCounts {
+  const none = (): TimingFigure => ({ n: 0, medianMs: null, p90Ms: null });
+  return {
+    requests: 0,
+    resolved: 0,
+    stillOpen: 0,
+    outcomes: emptyOutcomeCounts(),
+    transferred: 0,
+    detained: 0,
+    overnight: 0,
+    weekend: 0,
+    escalationLevels: [],
+    timings: Object.fromEntries(TIMING_KEYS.map((k) => [k, none()])) as Record<TimingKey, TimingFigure>,
+    declineReasons: [],
+    stayReasons: [],
+  };
 }
 
 /** A post-charge detention, as the repeat-detention figures need it. */
@@ -210,95 +252,149 @@ export interface DetentionRow {
 }
 
 /**
- * The material for repeat detentions in [from, to) with a look-back `windowMs`:
- * - `links`: every (request, pseudonym) pair reachable from the period's detentions through shared
- *   pseudonyms, transitively (a request known by PNC and by name+DOB joins the two, exactly as
- *   RecordsStore.earlierDetentions does); the caller groups them into children;
- * - `detentions`: the detained requests among them charged in [from − window, to).
+ * The material for the repeat detentions of [from, to), with a look-back of `windowMs`: every
+ * post-charge detention charged in [from − window, to) of each child who was detained in the
+ * period after another detention in the window, and the pseudonyms linking them.
+ *
+ * The same child: two detentions share a pseudonym (PNC-based or name+DOB-based), or a detention
+ * known only by name and date of birth is linked to a PNC ID by any request that carried both
+ * (one hop, as a PNC ID and a name+DOB identify one child). The caller joins the detentions into
+ * children through the shared keys.
+ *
+ * One pass over the window, set-based: the window's detentions (a covering partial index) joined
+ * to the window's pseudonyms (a covering index by kind and time of charge), ordered by pseudonym
+ * (byte order: the C collation) and time, so each detention sees the one before it under the same
+ * pseudonym. Only the detentions of repeat children leave the database.
  */
 export async function repeatDetentionMaterial(
-  db: SqlExecutor,
+  db: SqlClient,
   range: { from: string; to: string; windowMs: number },
 ): Promise<{ links: Array<{ workflowId: string; pseudonym: string }>; detentions: DetentionRow[] }> {
-  const rows = await db.query<{
-    workflow_id: string;
-    pseudonym: string;
-    case_ref: string | null;
-    custody_record_number: string | null;
-    custody_suite_id: string | null;
-    local_authority_id: string | null;
-    charged_at: Date | string | null;
-    outcome: OutcomeCode | null;
-    child_pseudonym: string | null;
-  }>(
-    `WITH RECURSIVE seed AS (
-       SELECT o.workflow_id FROM outcomes o
-       WHERE o.charged_at >= $1::timestamptz AND o.charged_at < $2::timestamptz
-         AND o.outcome IN (${DETAINED_SQL})
+  const lo = `($1::timestamptz - $3::float8 * interval '1 millisecond')`;
+  const linkRows = await reportingQuery<{ k: string; workflow_id: string }>(
+    db,
+    `WITH own AS MATERIALIZED (
+       SELECT cp.workflow_id, cp.kind, cp.pseudonym, cp.charged_at
+       FROM child_pseudonyms cp
+       WHERE cp.kind IN ('pnc', 'nd') AND cp.charged_at >= ${lo} AND cp.charged_at < $2::timestamptz
+         AND cp.workflow_id IN (
+           SELECT o.workflow_id FROM outcomes o
+           WHERE o.outcome IN (${DETAINED_SQL}) AND o.charged_at >= ${lo} AND o.charged_at < $2::timestamptz)
      ),
-     linked (pseudonym) AS (
-       SELECT cp.pseudonym FROM seed JOIN child_pseudonyms cp ON cp.workflow_id = seed.workflow_id
-       UNION
-       SELECT other.pseudonym
-       FROM linked
-       JOIN child_pseudonyms same ON same.pseudonym = linked.pseudonym
-       JOIN child_pseudonyms other ON other.workflow_id = same.workflow_id
+     nd_only AS MATERIALIZED (
+       SELECT n.workflow_id, n.pseudonym, n.charged_at FROM own n
+       WHERE n.kind = 'nd'
+         AND NOT EXISTS (SELECT 1 FROM own x WHERE x.workflow_id = n.workflow_id AND x.kind = 'pnc')
      ),
-     edges AS (
-       SELECT cp.workflow_id, cp.pseudonym, cp.charged_at
-       FROM linked JOIN child_pseudonyms cp ON cp.pseudonym = linked.pseudonym
+     bridged AS (
+       SELECT n.workflow_id, p.pseudonym, n.charged_at
+       FROM nd_only n
+       JOIN child_pseudonyms b ON b.pseudonym = n.pseudonym AND b.kind = 'nd'
+       JOIN child_pseudonyms p ON p.workflow_id = b.workflow_id AND p.kind = 'pnc'
+     ),
+     keyed AS (
+       -- Byte order (the C collation) sorts hex pseudonyms as well as any, and much faster.
+       SELECT workflow_id, pseudonym COLLATE "C" AS pseudonym, charged_at FROM own
+       UNION ALL
+       SELECT workflow_id, pseudonym COLLATE "C", charged_at FROM bridged
+     ),
+     multi AS (
+       -- Only a pseudonym under two or more detentions, one of them in the period, can be a repeat.
+       SELECT pseudonym FROM keyed GROUP BY pseudonym
+       HAVING COUNT(*) > 1 AND MAX(charged_at) >= $1::timestamptz
+     ),
+     seq AS MATERIALIZED (
+       SELECT k.pseudonym, k.workflow_id, k.charged_at,
+         lag(k.charged_at) OVER (PARTITION BY k.pseudonym ORDER BY k.charged_at, k.workflow_id) AS prev_at
+       FROM keyed k JOIN multi ON multi.pseudonym = k.pseudonym
+     ),
+     repeat_keys AS (
+       SELECT DISTINCT pseudonym FROM seq
+       WHERE charged_at >= $1::timestamptz
+         AND prev_at >= charged_at - $3::float8 * interval '1 millisecond'
      )
-     SELECT e.workflow_id, e.pseudonym, r.case_ref, r.custody_record_number, r.custody_suite_id,
-       r.local_authority_id, r.charged_at, o.outcome, r.child_pseudonym
-     FROM edges e
-     LEFT JOIN outcomes o ON o.workflow_id = e.workflow_id AND o.outcome IN (${DETAINED_SQL})
-       AND e.charged_at >= $1::timestamptz - ($3::float8 * interval '1 millisecond')
-       AND e.charged_at < $2::timestamptz
-     LEFT JOIN requests r ON r.workflow_id = o.workflow_id`,
+     SELECT DISTINCT seq.pseudonym AS k, seq.workflow_id
+     FROM seq JOIN repeat_keys ON repeat_keys.pseudonym = seq.pseudonym`,
     [range.from, range.to, range.windowMs],
   );
-  const links: Array<{ workflowId: string; pseudonym: string }> = [];
-  const detentions = new Map<string, DetentionRow>();
-  for (const r of rows) {
-    links.push({ workflowId: r.workflow_id, pseudonym: r.pseudonym });
-    if (r.outcome !== null && r.charged_at !== null && !detentions.has(r.workflow_id)) {
-      detentions.set(r.workflow_id, {
-        workflowId: r.workflow_id,
-        caseRef: r.case_ref ?? '',
-        custodyRecordNumber: r.custody_record_number ?? '',
-        custodySuiteId: r.custody_suite_id ?? '',
-        localAuthorityId: r.local_authority_id ?? '',
-        chargedAt: toIso(r.charged_at),
-        outcome: r.outcome,
-        childPseudonym: r.child_pseudonym ?? '',
-      });
-    }
-  }
-  return { links, detentions: [...detentions.values()] };
+  if (linkRows.length === 0) return { links: [], detentions: [] };
+  const ids = [...new Set(linkRows.map((r) => r.workflow_id))];
+  const rows = await reportingQuery<{
+    workflow_id: string;
+    case_ref: string;
+    custody_record_number: string;
+    custody_suite_id: string;
+    local_authority_id: string;
+    charged_at: Date | string;
+    outcome: OutcomeCode;
+    child_pseudonym: string;
+  }>(
+    db,
+    `SELECT r.workflow_id, r.case_ref, r.custody_record_number, r.custody_suite_id, r.local_authority_id,
+       o.charged_at, o.outcome, r.child_pseudonym
+     FROM unnest($1::text[]) AS ids(workflow_id)
+     -- Primary-key lookups for these few rows (OFFSET 0 keeps the planner from hashing whole tables).
+     CROSS JOIN LATERAL (
+       SELECT r.workflow_id, r.case_ref, r.custody_record_number, r.custody_suite_id,
+         r.local_authority_id, r.child_pseudonym
+       FROM requests r WHERE r.workflow_id = ids.workflow_id OFFSET 0) r
+     CROSS JOIN LATERAL (
+       SELECT o.charged_at, o.outcome FROM outcomes o WHERE o.workflow_id = ids.workflow_id OFFSET 0) o`,
+    [ids],
+  );
+  return {
+    links: linkRows.map((r) => ({ workflowId: r.workflow_id, pseudonym: r.k })),
+    detentions: rows.map((r) => ({
+      workflowId: r.workflow_id,
+      caseRef: r.case_ref,
+      custodyRecordNumber: r.custody_record_number,
+      custodySuiteId: r.custody_suite_id,
+      localAuthorityId: r.local_authority_id,
+      chargedAt: toIso(r.charged_at),
+      outcome: r.outcome,
+      childPseudonym: r.child_pseudonym,
+    })),
+  };
 }
 
-/** Requests and post-charge detentions per trend week (weeks given as [from, to) instants). */
+/**
+ * Requests and post-charge detentions per trend week. `weeks` are consecutive [from, to) ranges;
+ * each count is one index range scan bucketed by width_bucket over the week boundaries.
+ */
 export async function weeklyTrend(
-  db: SqlExecutor,
+  db: SqlClient,
   weeks: ReadonlyArray<{ from: string; to: string }>,
 ): Promise<Array<{ requests: number; detained: number }>> {
-  if (weeks.length === 0) return [];
-  const rows = await db.query<{ i: number; requests: number; detained: number }>(
-    `SELECT w.i::int AS i, COUNT(r.workflow_id)::int AS requests,
-       COUNT(o.workflow_id)::int AS detained
-     FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS w(lo, hi, i)
-     LEFT JOIN requests r ON r.charged_at >= w.lo AND r.charged_at < w.hi
-     LEFT JOIN outcomes o ON o.workflow_id = r.workflow_id AND o.outcome IN (${DETAINED_SQL})
-     GROUP BY w.i ORDER BY w.i`,
-    [weeks.map((w) => w.from), weeks.map((w) => w.to)],
-  );
   const out = weeks.map(() => ({ requests: 0, detained: 0 }));
-  for (const r of rows) {
-    const slot = out[Number(r.i) - 1];
-    if (slot) {
-      slot.requests = Number(r.requests);
-      slot.detained = Number(r.detained);
-    }
+  const first = weeks[0];
+  const last = weeks[weeks.length - 1];
+  if (!first || !last) return out;
+  const bounds = weeks.map((w) => w.from);
+  const params = [bounds, first.from, last.to];
+  const [requests, detained] = await Promise.all([
+    reportingQuery<{ b: number; n: number }>(
+      db,
+      `SELECT width_bucket(r.charged_at, $1::timestamptz[]) AS b, COUNT(*)::int AS n
+       FROM requests r WHERE r.charged_at >= $2::timestamptz AND r.charged_at < $3::timestamptz
+       GROUP BY 1`,
+      params,
+    ),
+    reportingQuery<{ b: number; n: number }>(
+      db,
+      `SELECT width_bucket(o.charged_at, $1::timestamptz[]) AS b, COUNT(*)::int AS n
+       FROM outcomes o
+       WHERE o.outcome IN (${DETAINED_SQL}) AND o.charged_at >= $2::timestamptz AND o.charged_at < $3::timestamptz
+       GROUP BY 1`,
+      params,
+    ),
+  ]);
+  for (const r of requests) {
+    const slot = out[Number(r.b) - 1];
+    if (slot) slot.requests = Number(r.n);
+  }
+  for (const r of detained) {
+    const slot = out[Number(r.b) - 1];
+    if (slot) slot.detained = Number(r.n);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { FailureCode } from '../../domain/failures.js';
 import type { Actor } from '../../domain/people.js';
 import type { Protocol } from '../../domain/protocol.js';
 import type { RecordsStore } from '../../store/records-store.js';
-import type { SqlExecutor } from '../../store/sql-client.js';
+import type { SqlClient } from '../../store/sql-client.js';
 import { renderTrendChart } from './chart.js';
 import { gatherDigestFigures } from './gather-figures.js';
 
@@ -24,7 +24,7 @@ interface MinimalLog {
 
 export interface DigestActivityDeps {
   /** The records store; digests read it through its SQL layer (SqlRecordsStore has `sql`). */
-  store: RecordsStore & { sql: SqlExecutor };
+  store: RecordsStore & { sql: SqlClient };
   chat: ChatPort;
   protocol: Protocol;
   clock?: () => Date;

@@ -18,7 +18,7 @@ import {
   weeklyTrend,
   type GroupCounts,
 } from '../../store/digest-queries.js';
-import type { SqlExecutor } from '../../store/sql-client.js';
+import type { SqlClient } from '../../store/sql-client.js';
 
 const DAY_MS = 86_400_000;
 
@@ -46,7 +46,7 @@ function emptyCounts(): GroupCounts {
  * ID found in the data (a suite since removed from the config), by name.
  */
 export async function gatherDigestFigures(
-  db: SqlExecutor,
+  db: SqlClient,
   protocol: Protocol,
   period: DigestPeriod,
   generatedAt: string,

@@ -65,7 +65,7 @@ export interface GroupFigures {
   /** Highest escalation level reached, over resolved requests (0 = never escalated). */
   escalationLevels: Array<CountBy<number>>;
   timings: Record<TimingKey, TimingFigure>;
-  /** Every decline given (a request can have several), by coded reason. */
+  /** Requests declined at least once for the reason, by coded reason. */
   declineReasons: Array<CountBy>;
   /** s.38(6) reasons recorded when the child stayed, by coded reason. */
   stayReasons: Array<CountBy>;
@@ -121,10 +121,11 @@ export function emptyOutcomeCounts(): Record<OutcomeCode, number> {
   return Object.fromEntries(OUTCOME_CODES.map((c) => [c, 0])) as Record<OutcomeCode, number>;
 }
 
-/** Shortens a keyed pseudonym for display, e.g. "C-3F9A1B7C". */
+/**
+ * A keyed pseudonym shortened for display: its first 10 characters, exactly as the repeat-detention
+ * alert shows it (activities/records CHILD_REF_LENGTH), so a lead can match a digest line to an alert.
+ */
+export const CHILD_REF_LENGTH = 10;
 export function shortChildRef(pseudonym: string): string {
-  return `C-${pseudonym
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(0, 8)
-    .toUpperCase()}`;
+  return pseudonym.slice(0, CHILD_REF_LENGTH);
 }

@@ -52,7 +52,8 @@ export interface RepeatResult {
  * (a request known by PNC and by name+DOB joins the two); `detentions` are the post-charge
  * detentions charged in [from − window, to). A detention charged in [from, to) is a repeat when
  * the same child has another detention charged in [its charge − window, its charge).
- * Children are listed with every detention that made them a repeat, oldest first.
+ * Children are listed with every detention that made them a repeat, oldest first, under the
+ * shortened pseudonym of the latest (as its repeat alert showed it).
  */
 export function findRepeatDetentions(args: {
   links: ReadonlyArray<{ workflowId: string; pseudonym: string }>;
@@ -74,54 +75,54 @@ export function findRepeatDetentions(args: {
   }
   const fromMs = Date.parse(args.from);
   const toMs = Date.parse(args.to);
-  const byChild = new Map<string, RepeatCandidate[]>();
+  const byChild = new Map<string, Array<{ d: RepeatCandidate; t: number }>>();
   for (const d of args.detentions) {
     const p = firstPseudonym.get(d.workflowId) ?? d.childPseudonym;
     const child = uf.find(p);
     const list = byChild.get(child) ?? [];
-    list.push(d);
+    list.push({ d, t: Date.parse(d.chargedAt) });
     byChild.set(child, list);
   }
 
   const children: Array<RepeatDetentionFigure & { firstRepeatMs: number }> = [];
   const repeatEvents: RepeatCandidate[] = [];
   for (const list of byChild.values()) {
-    list.sort(
-      (a, b) => Date.parse(a.chargedAt) - Date.parse(b.chargedAt) || a.workflowId.localeCompare(b.workflowId),
-    );
-    const listed = new Set<RepeatCandidate>();
+    list.sort((a, b) => a.t - b.t || a.d.workflowId.localeCompare(b.d.workflowId));
+    const listed = new Set<number>();
     let firstRepeatMs = Number.POSITIVE_INFINITY;
-    for (const d of list) {
-      const t = Date.parse(d.chargedAt);
-      if (t < fromMs || t >= toMs) continue;
-      const earlier = list.filter((e) => {
-        const te = Date.parse(e.chargedAt);
-        return e !== d && te >= t - args.windowMs && te < t;
-      });
-      if (earlier.length === 0) continue;
+    list.forEach(({ d, t }, i) => {
+      if (t < fromMs || t >= toMs) return;
+      // Earlier detentions of the child in [t − window, t): the list is in time order.
+      let found = false;
+      for (let j = i - 1; j >= 0; j--) {
+        const e = list[j] as { d: RepeatCandidate; t: number };
+        if (e.t < t - args.windowMs) break;
+        if (e.t < t) {
+          listed.add(j);
+          found = true;
+        }
+      }
+      if (!found) return;
       repeatEvents.push(d);
       firstRepeatMs = Math.min(firstRepeatMs, t);
-      listed.add(d);
-      for (const e of earlier) listed.add(e);
-    }
+      listed.add(i);
+    });
     if (listed.size === 0) continue;
-    const detentions = list.filter((d) => listed.has(d));
-    const oldest = detentions[0] as RepeatCandidate;
+    const detentions = list.filter((_, i) => listed.has(i));
+    // The latest detention's pseudonym: the one its repeat alert showed.
+    const latest = (detentions[detentions.length - 1] as { d: RepeatCandidate }).d;
     children.push({
-      childRef: shortChildRef(oldest.childPseudonym),
+      childRef: shortChildRef(latest.childPseudonym),
       firstRepeatMs,
-      detentions: detentions.map((d) => {
-        const t = Date.parse(d.chargedAt);
-        return {
-          caseRef: d.caseRef,
-          custodyRecordNumber: d.custodyRecordNumber,
-          custodySuiteId: d.custodySuiteId,
-          localAuthorityId: d.localAuthorityId,
-          chargedAt: d.chargedAt,
-          outcome: d.outcome,
-          inPeriod: t >= fromMs && t < toMs,
-        };
-      }),
+      detentions: detentions.map(({ d, t }) => ({
+        caseRef: d.caseRef,
+        custodyRecordNumber: d.custodyRecordNumber,
+        custodySuiteId: d.custodySuiteId,
+        localAuthorityId: d.localAuthorityId,
+        chargedAt: d.chargedAt,
+        outcome: d.outcome,
+        inPeriod: t >= fromMs && t < toMs,
+      })),
     });
   }
   children.sort((a, b) => a.firstRepeatMs - b.firstRepeatMs || a.childRef.localeCompare(b.childRef));

@@ -33,7 +33,7 @@ describe('findRepeatDetentions', () => {
     });
     expect(r.repeatEvents.map((e) => e.workflowId)).toEqual(['b']);
     expect(r.children).toHaveLength(1);
-    expect(r.children[0]?.childRef).toBe('C-P1');
+    expect(r.children[0]?.childRef).toBe('p1');
     expect(r.children[0]?.detentions.map((d) => [d.custodyRecordNumber, d.inPeriod])).toEqual([
       ['REC/a', false],
       ['REC/b', true],
