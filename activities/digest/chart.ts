@@ -38,6 +38,22 @@ const FONT_FAMILY = "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-se
 const HELD_COLOUR = '#b42318';
 const REQUEST_COLOUR = '#1d4ed8';
 
+/**
+ * Paints the background white before Chart.js draws (it clears the canvas to transparent first),
+ * so dark-mode chat clients do not show dark text on a dark background.
+ */
+const whiteBackground: Plugin<'bar' | 'line'> = {
+  id: 'concordatWhiteBackground',
+  beforeDraw(chart) {
+    const c = chart.ctx as unknown as SKRSContext2D;
+    c.save();
+    c.globalCompositeOperation = 'destination-over';
+    c.fillStyle = '#ffffff';
+    c.fillRect(0, 0, chart.width, chart.height);
+    c.restore();
+  },
+};
+
 /** Writes "<5" above each week whose count was withheld, so a gap is not read as zero. */
 function suppressedMarks(
   ctx: SKRSContext2D,
@@ -82,9 +98,6 @@ export function renderTrendChart(args: {
   const series = trendSeries(args.trend, args.suppress);
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
-  // A white background: chat clients in dark mode would otherwise show black text on black.
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
 
   Chart.defaults.font.family = FONT_FAMILY;
   const config: ChartConfiguration<'bar' | 'line', Array<number | null>, string> = {
@@ -126,7 +139,10 @@ export function renderTrendChart(args: {
         y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'Children' } },
       },
     },
-    plugins: [suppressedMarks(ctx, { held: series.suppressedDetained, requests: series.suppressedRequests })],
+    plugins: [
+      whiteBackground,
+      suppressedMarks(ctx, { held: series.suppressedDetained, requests: series.suppressedRequests }),
+    ],
   };
   // Chart.js accepts any object with a 2D context; napi-rs's matches the DOM one it expects.
   const chart = new Chart(ctx, config);

@@ -57,7 +57,7 @@ export function createDigestActivities(deps: DigestActivityDeps) {
   const log: MinimalLog = deps.log ?? { info: () => undefined, warn: () => undefined };
 
   return {
-    digestSettings(): Promise<DigestSettings> {
+    digestSettings: (): Promise<DigestSettings> => {
       const p = deps.protocol;
       return Promise.resolve({
         forceName: p.force.name,
@@ -67,7 +67,7 @@ export function createDigestActivities(deps: DigestActivityDeps) {
       });
     },
 
-    async gatherDigestFigures(input: { period: DigestPeriod }): Promise<DigestFigures> {
+    gatherDigestFigures: async (input: { period: DigestPeriod }): Promise<DigestFigures> => {
       const started = Date.now();
       const figures = await gatherDigestFigures(
         deps.store.sql,
@@ -88,11 +88,11 @@ export function createDigestActivities(deps: DigestActivityDeps) {
       return figures;
     },
 
-    renderDigestChart(input: {
+    renderDigestChart: (input: {
       trend: TrendPoint[];
       suppress: boolean;
       title: string;
-    }): Promise<NonNullable<DigestMessageView['chart']>> {
+    }): Promise<NonNullable<DigestMessageView['chart']>> => {
       const { png: _png, ...chart } = renderTrendChart(input);
       return Promise.resolve(chart);
     },
@@ -102,7 +102,7 @@ export function createDigestActivities(deps: DigestActivityDeps) {
      * (digest workflow, 'digest', destination), so a retried activity or a replayed workflow
      * finds it and posts nothing more. The delivery is written to the audit log.
      */
-    async sendDigest(input: SendDigestInput): Promise<{ ref: MessageRef; alreadySent: boolean }> {
+    sendDigest: async (input: SendDigestInput): Promise<{ ref: MessageRef; alreadySent: boolean }> => {
       const key = destinationKey(input.destination);
       const existing = await deps.store.getDelivery(input.digestId, DIGEST_STEP, key);
       if (existing) return { ref: existing, alreadySent: true };

@@ -18,7 +18,7 @@ export interface RetentionActivityDeps {
 export function createRetentionActivities(deps: RetentionActivityDeps) {
   const clock = deps.clock ?? (() => new Date());
   return {
-    async purgeExpiredPersonalData(): Promise<{ cutoff: string; purged: number }> {
+    purgeExpiredPersonalData: async (): Promise<{ cutoff: string; purged: number }> => {
       const cutoff = new Date(clock().getTime() - deps.protocol.retention.personalData).toISOString();
       const { purged } = await deps.store.purgePersonalData(cutoff, SYSTEM_ACTOR);
       deps.log?.info({ cutoff, purged }, 'retention purge done');
