@@ -397,12 +397,12 @@ describe('request authenticity', () => {
     const stale = await postSigned(h.eventsUrl, ackClickBody(workflowId), {
       secret: SIGNING_SECRET,
       contentType: FORM,
-      timestamp: now - 301,
+      timestamp: now - 360, // well outside 5 minutes even if the clock ticks between requests
     });
     const ahead = await postSigned(h.eventsUrl, ackClickBody(workflowId), {
       secret: SIGNING_SECRET,
       contentType: FORM,
-      timestamp: now + 301,
+      timestamp: now + 360,
     });
     const unsigned = await fetch(h.eventsUrl, {
       method: 'POST',
