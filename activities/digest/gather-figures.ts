@@ -2,6 +2,7 @@ import {
   type DigestFigures,
   type GroupFigures,
   emptyOutcomeCounts,
+  REPEAT_LIST_LIMIT,
   TIMING_KEYS,
   type TimingKey,
 } from '../../domain/digest/figures.js';
@@ -119,7 +120,8 @@ export async function gatherDigestFigures(
     total: group('all', 'all', 'All'),
     bySuite: suiteIds.map((id) => group(groupKeyString({ by: 'suite', id }), id, suiteNames[id] ?? id)),
     byLocalAuthority: laIds.map((id) => group(groupKeyString({ by: 'la', id }), id, laNames[id] ?? id)),
-    repeatDetentions: repeats.children,
+    repeatDetentions: repeats.children.slice(0, REPEAT_LIST_LIMIT),
+    repeatChildren: repeats.children.length,
     openNow,
     trend: weeks.map((w, i) => ({
       weekStart: w.weekStart,

@@ -86,6 +86,8 @@ export interface RepeatDetentionFigure {
   }>;
 }
 
+export const REPEAT_LIST_LIMIT = 30;
+
 export interface OpenRequestItem {
   caseRef: string;
   custodyRecordNumber: string;
@@ -109,7 +111,13 @@ export interface DigestFigures {
   total: GroupFigures;
   bySuite: GroupFigures[];
   byLocalAuthority: GroupFigures[];
+  /**
+   * Children detained again in the period, with their detentions: the first REPEAT_LIST_LIMIT by
+   * the time of their first repeat (the digest travels through workflow history and chat, so it
+   * stays small; the export lists every request). `repeatChildren` counts them all.
+   */
   repeatDetentions: RepeatDetentionFigure[];
+  repeatChildren: number;
   /** Every request open at generatedAt, whenever it was made: the count, and the oldest few. */
   openNow: { count: number; oldest: OpenRequestItem[] };
   trend: TrendPoint[];

@@ -116,19 +116,25 @@ export function buildDigestView(f: DigestFigures, o: DigestViewOptions): DigestM
   }
 
   const repeatLines: string[] = [];
-  if (f.repeatDetentions.length === 0) {
+  if (f.repeatChildren === 0) {
     repeatLines.push('None in this period.');
   } else if (s) {
     repeatLines.push(
-      `Children detained again: ${c(f.repeatDetentions.length)}. References are withheld while suppression is on.`,
+      `Children detained again: ${c(f.repeatChildren)}. References are withheld while suppression is on.`,
     );
   } else {
+    repeatLines.push(`Children detained again: ${c(f.repeatChildren)}.`);
     for (const r of f.repeatDetentions) {
       const parts = r.detentions.map(
         (d) =>
           `${d.custodyRecordNumber} (${d.caseRef}, ${name(f.names.suites, d.custodySuiteId)}, ${local(d.chargedAt, zone)}, ${OUTCOME_SHORT_LABELS[d.outcome]}${d.inPeriod ? '' : ', earlier'})`,
       );
       repeatLines.push(`${r.childRef}: ${r.detentions.length} detentions: ${parts.join('; ')}`);
+    }
+    if (f.repeatChildren > f.repeatDetentions.length) {
+      repeatLines.push(
+        `…and ${f.repeatChildren - f.repeatDetentions.length} more children: the Concordat export lists every request.`,
+      );
     }
   }
   sections.push({ heading: `Repeat detentions (window ${f.repeatWindowDays} days)`, lines: repeatLines });

@@ -210,7 +210,12 @@ function checkAll(f: DigestFigures, seed: SeedRequest[], refs: Map<string, strin
   const actualLists = f.repeatDetentions
     .map((c) => c.detentions.map((d) => `${d.custodyRecordNumber}${d.inPeriod ? '*' : ''}`).join(' '))
     .sort();
-  expect(actualLists).toEqual(expectedLists);
+  expect(f.repeatChildren).toBe(byChild.size);
+  if (byChild.size <= 30) expect(actualLists).toEqual(expectedLists);
+  else {
+    expect(actualLists).toHaveLength(30);
+    for (const l of actualLists) expect(expectedLists).toContain(l);
+  }
   for (const c of f.repeatDetentions) expect(c.childRef).toMatch(/^[0-9a-f]{10}$/);
 
   // Open now: every request with no outcome, made by the time of the digest; the oldest ten.

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import {
+  emptyOutcomeCounts,
+  type DigestFigures,
+  type GroupFigures,
+  type RepeatDetentionFigure,
+} from '../../../domain/digest/figures.js';
+import { computePeriod } from '../../../domain/digest/period.js';
+import { buildDigestView, renderDigestText } from '../../../domain/digest/view.js';
+
+function group(id: string, name: string, over: Partial<GroupFigures> = {}): GroupFigures {
+  const none = { n: 0, medianMs: null, p90Ms: null };
+  return {
+    id,
+    name,
+    requests: 12,
+    resolved: 10,
+    stillOpen: 2,
+    outcomes: {
+      ...emptyOutcomeCounts(),
+      transferred_non_secure: 6,
+      detained_no_bed_non_secure: 3,
+      released_or_bailed: 1,
+    },
+    transferred: 6,
+    detained: 3,
+    overnight: 4,
+    weekend: 1,
+    repeatDetentions: 1,
+    escalationLevels: [
+      { key: 0, count: 5 },
+      { key: 2, count: 5 },
+    ],
+    timings: {
+      chargeToRequest: { n: 12, medianMs: 25 * 60_000, p90Ms: 70 * 60_000 },
+      requestToAcknowledged: { n: 3, medianMs: 10 * 60_000, p90Ms: 20 * 60_000 },
+      requestToBedOffered: none,
+      requestToLeftCustody: { n: 6, medianMs: 150 * 60_000, p90Ms: 200 * 60_000 },
+    },
+    declineReasons: [{ key: 'no_non_secure_placement', count: 2 }],
+    stayReasons: [{ key: 'no_accommodation_provided', count: 3 }],
+    ...over,
+  };
+}
+
+function child(i: number): RepeatDetentionFigure {
+  return {
+    childRef: `abcdef${String(i).padStart(4, '0')}`,
+    detentions: [
+      {
+        caseRef: `CN-A${i}`,
+        custodyRecordNumber: `NTH/${i}/1`,
+        custodySuiteId: 'northampton-cjc',
+        localAuthorityId: 'west-northamptonshire',
+        chargedAt: '2013-02-18T21:40:00.000Z',
+        outcome: 'detained_no_bed_non_secure',
+        inPeriod: false,
+      },
+      {
+        caseRef: `CN-B${i}`,
+        custodyRecordNumber: `NTH/${i}/2`,
+        custodySuiteId: 'northampton-cjc',
+        localAuthorityId: 'west-northamptonshire',
+        chargedAt: '2013-02-25T22:05:00.000Z',
+        outcome: 'detained_no_bed_non_secure',
+        inPeriod: true,
+      },
+    ],
+  };
+}
+
+function figures(over: Partial<DigestFigures> = {}): DigestFigures {
+  return {
+    period: computePeriod({ kind: 'weekly', now: '2013-03-04T08:00:00Z', timeZone: 'Europe/London' }),
+    generatedAt: '2013-03-04T08:00:00.000Z',
+    repeatWindowDays: 365,
+    total: group('all', 'All'),
+    bySuite: [group('northampton-cjc', 'Northampton Criminal Justice Centre')],
+    byLocalAuthority: [group('west-northamptonshire', 'West Northamptonshire Council')],
+    repeatDetentions: [child(1)],
+    repeatChildren: 1,
+    openNow: {
+      count: 2,
+      oldest: [
+        {
+          caseRef: 'CN-OPEN1',
+          custodyRecordNumber: 'NTH/9',
+          custodySuiteId: 'northampton-cjc',
+          localAuthorityId: 'west-northamptonshire',
+          requestedAt: '2013-03-04T05:00:00.000Z',
+        },
+      ],
+    },
+    trend: [],
+    names: {
+      suites: { 'northampton-cjc': 'Northampton Criminal Justice Centre' },
+      localAuthorities: { 'west-northamptonshire': 'West Northamptonshire Council' },
+    },
+    ...over,
+  };
+}
+
+describe('buildDigestView', () => {
+  it('says every figure in plain lines, by suite and by local authority', () => {
+    const view = buildDigestView(figures(), {
+      forceName: 'Northamptonshire Police',
+      suppressSmallCounts: false,
+    });
+    expect(view.title).toBe('Weekly digest, Mon 25 Feb – Sun 3 Mar 2013: Northamptonshire Police');
+    expect(view.sections.map((s) => s.heading)).toEqual([
+      'Summary',
+      'All requests',
+      'Custody suite: Northampton Criminal Justice Centre',
+      'Local authority: West Northamptonshire Council',
+      'Repeat detentions (window 365 days)',
+      'Requests still open',
+    ]);
+    expect(view.sections[1]?.lines).toEqual([
+      'Requests: 12 · outcome recorded 10 · still open 2',
+      'Outcomes: transferred (non-secure) 6 · held: no non-secure bed 3 · released or bailed 1',
+      'Transfer rate: 67% (6 transferred of 9 where the duty applied)',
+      'Held overnight: 4 · at a weekend: 1 · repeat detentions: 1',
+      'Escalation level reached: none 5 · level 2 5',
+      'Charge → request: median 25m · p90 1h 10m (n 12)',
+      'Request → acknowledged: median 10m · p90 20m (n 3)',
+      'Request → bed offered: no cases',
+      'Request → child left custody: median 2h 30m · p90 3h 20m (n 6)',
+      'Decline reasons: No non-secure placement available 2',
+      's.38(6) reasons (child stayed): Local authority provided no accommodation 3',
+    ]);
+    const text = renderDigestText(view);
+    expect(text).toContain(
+      'abcdef0001: 2 detentions: NTH/1/1 (CN-A1, Northampton Criminal Justice Centre, 18 Feb 2013 21:40, held: no non-secure bed, earlier); NTH/1/2',
+    );
+    expect(text).toContain(
+      'CN-OPEN1 · record NTH/9 · Northampton Criminal Justice Centre · West Northamptonshire Council · open 3h',
+    );
+    expect(text).toContain('…and 1 more.');
+  });
+
+  it('lists at most the children it was given, and says how many more there are', () => {
+    const listed = Array.from({ length: 30 }, (_, i) => child(i));
+    const view = buildDigestView(figures({ repeatDetentions: listed, repeatChildren: 45 }), {
+      forceName: 'X',
+      suppressSmallCounts: false,
+    });
+    const lines = view.sections.find((s) => s.heading.startsWith('Repeat'))?.lines ?? [];
+    expect(lines[0]).toBe('Children detained again: 45.');
+    expect(lines).toHaveLength(32);
+    expect(lines.at(-1)).toBe('…and 15 more children: the Concordat export lists every request.');
+  });
+
+  it('with suppression: "<5", withheld timings and rates, and no references', () => {
+    const view = buildDigestView(figures(), { forceName: 'X', suppressSmallCounts: true });
+    const text = renderDigestText(view);
+    expect(view.sections[1]?.lines[0]).toBe('Requests: 12 · outcome recorded 10 · still open <5');
+    expect(text).toContain('Request → acknowledged: withheld (small numbers) (n <5)');
+    expect(text).toContain('Transfer rate: withheld (small numbers)');
+    expect(text).toContain('Children detained again: <5. References are withheld while suppression is on.');
+    expect(text).not.toContain('CN-');
+    expect(text).not.toContain('abcdef');
+  });
+});
