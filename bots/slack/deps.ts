@@ -4,6 +4,7 @@ import type { Protocol } from '../../domain/protocol.js';
 import type { RequestView } from '../../domain/request-view.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { RecordsStore } from '../../store/records-store.js';
+import type { DigestRequests } from '../shared/digest-request.js';
 import type { RecentSet } from './recent-set.js';
 
 /**
@@ -32,6 +33,8 @@ export interface SlackBotDeps {
   now: () => Date;
   /** Clicks seen in the last few seconds, so a double-click is one click. */
   recentClicks: RecentSet;
+  /** Starts a leads digest now (`/bedrequest digest …`); absent, the command says it is not available. */
+  digests?: DigestRequests | undefined;
 }
 
 export function zoneOf(protocol: Protocol): string {

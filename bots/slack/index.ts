@@ -3,8 +3,9 @@
  *
  * Two stable exports for the composition root (`npm start`, the worker):
  *
- *   createSlackBot({ protocol, bedRequests, store, env, log, now? }) → { start(port?), stop() }
- *     The bot: `/bedrequest`, the modals, the card buttons, App Home. `env` is the process
+ *   createSlackBot({ protocol, bedRequests, store, env, log, now?, digests? }) → { start(port?), stop() }
+ *     The bot: `/bedrequest`, the modals, the card buttons, App Home, and `/bedrequest digest
+ *     <from> <to>` for admins when `digests` (runtime/digest-client's requestDigestNow) is given. `env` is the process
  *     environment (parsed here with zod): SLACK_BOT_TOKEN; SLACK_SIGNING_SECRET for HTTP mode on
  *     POST /slack/events (GET /healthz too); SLACK_APP_TOKEN (xapp-…) switches to Socket Mode
  *     (SLACK_SOCKET_MODE=true|false overrides); SLACK_API_URL overrides the Web API base URL;
@@ -25,6 +26,7 @@ import { boltLogger } from './bolt-logger.js';
 import { register as registerCommands } from './commands/index.js';
 import { createWebClient } from './chat-port.js';
 import type { BedRequestClient, BotStore, SlackBotDeps } from './deps.js';
+import type { DigestRequests } from '../shared/digest-request.js';
 import { parseSlackEnv, type SlackEnv } from './env.js';
 import { register as registerEvents } from './events/index.js';
 import { close, createHttpServer, EVENTS_PATH, listen } from './transport/http-server.js';
@@ -34,6 +36,7 @@ import { register as registerViews } from './views/index.js';
 
 export { createSlackChatPort, type SlackChatPortOptions } from './chat-port.js';
 export type { BedRequestClient, BotStore } from './deps.js';
+export type { DigestRequestArgs, DigestRequests } from '../shared/digest-request.js';
 export { parseSlackEnv, type SlackEnv } from './env.js';
 export { COMMAND, ACTION_IDS, VIEW_IDS } from './ids.js';
 
@@ -49,6 +52,11 @@ export interface CreateSlackBotOptions {
   log: Logger;
   /** The clock; tests pin it. */
   now?: () => Date;
+  /**
+   * Starts a leads digest now, for `/bedrequest digest <from> <to>` (admins only). Absent, the
+   * sub-command answers that digests on demand are not available on this deployment.
+   */
+  digests?: DigestRequests;
 }
 
 export interface SlackBot {
@@ -72,6 +80,7 @@ export function createSlackBot(options: CreateSlackBotOptions): SlackBot {
     log,
     now: options.now ?? (() => new Date()),
     recentClicks: createRecentSet(DOUBLE_CLICK_MS),
+    digests: options.digests,
   };
   let server: Server | undefined;
   let socketReceiver: SocketModeReceiver | undefined;

@@ -17,6 +17,7 @@ export const slashCommandSchema = z
     channel_id: z.string().optional(),
     trigger_id: z.string().min(1),
     team_id: z.string().optional(),
+    text: z.string().optional(),
   })
   .passthrough();
 export type SlashCommand = z.infer<typeof slashCommandSchema>;

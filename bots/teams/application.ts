@@ -9,6 +9,7 @@ import { cardActivity, textActivity } from './chat-port/render-message.js';
 import type { HandlerDeps } from './deps.js';
 import { BED_REQUEST_COMMAND, bedRequestCommand } from './handlers/bed-request-command.js';
 import { cardAction } from './handlers/card-action.js';
+import { DIGEST_COMMAND, digestCommand } from './handlers/digest-command.js';
 import { helpMessage } from './handlers/help-message.js';
 import { recordInstall } from './handlers/install.js';
 import { refreshCard } from './handlers/refresh-card.js';
@@ -29,7 +30,7 @@ type Core = (context: TurnContext, data: unknown) => Promise<CardOutcome>;
 type CardData = Record<string, unknown>;
 
 /**
- * The teams-ai Application: routes for the command, the form, the card buttons (Action.Execute
+ * The teams-ai Application: routes for the commands (bedrequest, digest), the form, the card buttons (Action.Execute
  * invokes, and the Action.Submit fallback from older clients), refresh, and installs.
  */
 export function createTeamsApplication(
@@ -143,6 +144,13 @@ export function createTeamsApplication(
       await bedRequestCommand(deps, context);
     } catch (err) {
       deps.log.error({ err: errorCode(err) }, 'could not send the bed request form');
+    }
+  });
+  app.message(DIGEST_COMMAND, async (context) => {
+    try {
+      await digestCommand(deps, context);
+    } catch (err) {
+      deps.log.error({ err: errorCode(err) }, 'could not answer the digest command');
     }
   });
   app.message(/.*/s, async (context) => {

@@ -4,6 +4,7 @@ import type { Protocol } from '../../domain/protocol.js';
 import type { RequestView } from '../../domain/request-view.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { RecordsStore } from '../../store/records-store.js';
+import type { DigestRequests } from '../shared/digest-request.js';
 import type { RecentClicks } from './recent-clicks.js';
 
 /**
@@ -38,4 +39,6 @@ export interface HandlerDeps {
   invokeBudgetMs: number;
   /** Double-click guard for card buttons. */
   recentClicks: RecentClicks;
+  /** Starts a leads digest now (the `digest` command); absent, the command says it is not available. */
+  digests?: DigestRequests | undefined;
 }

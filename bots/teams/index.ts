@@ -4,7 +4,7 @@
  *
  * Stable API, composed by `npm start`:
  *
- *   const bot = createTeamsBot({ protocol, bedRequests, store, env, log });
+ *   const bot = createTeamsBot({ protocol, bedRequests, store, env, log, digests });
  *   const { port } = await bot.start();        // POST /api/messages on TEAMS_PORT (default 3978)
  *   ...
  *   await bot.stop();
@@ -19,6 +19,8 @@
  *   (MultiTenant | SingleTenant | UserAssignedMSI); none set = local emulator mode, no auth.
  *   TEAMS_PORT, TEAMS_HOST.
  * - `log`: the pino logger from runtime/logger.ts.
+ * - `digests` (optional): starts a leads digest now, for an admin's `digest <from> <to>`
+ *   (runtime/digest-client's requestDigestNow). Absent, the command says it is not available.
  *
  * The bot and the chat port may share one adapter (`bot.adapter`) when they run in one process;
  * a worker process builds its own from the same environment.
@@ -30,6 +32,7 @@ import type { Logger } from '../../runtime/logger.js';
 import { createTeamsAdapter, type AdapterOverrides, type ConcordatTeamsAdapter } from './adapter.js';
 import { createTeamsApplication } from './application.js';
 import type { BedRequests, HandlerDeps, TeamsBotStore } from './deps.js';
+import type { DigestRequests } from '../shared/digest-request.js';
 import { loadTeamsConfig, type TeamsConfig } from './env.js';
 import { createMessagesServer } from './http-server.js';
 import { RecentClicks } from './recent-clicks.js';
@@ -38,6 +41,7 @@ export { createTeamsChatPort, type TeamsChatPortOptions } from './chat-port/team
 export { createTeamsAdapter, type AdapterOverrides, type ConcordatTeamsAdapter } from './adapter.js';
 export { loadTeamsConfig, type TeamsConfig } from './env.js';
 export type { BedRequests, TeamsBotStore } from './deps.js';
+export type { DigestRequestArgs, DigestRequests } from '../shared/digest-request.js';
 export { MESSAGES_PATH } from './http-server.js';
 
 export interface TeamsBotOptions {
@@ -51,6 +55,11 @@ export interface TeamsBotOptions {
   clock?: () => Date;
   /** Budget for an invoke's Temporal calls before answering "not recorded yet" (default 4000 ms). */
   invokeBudgetMs?: number;
+  /**
+   * Starts a leads digest now, for `digest <from> <to>` (admins only). Absent, the command answers
+   * that digests on demand are not available on this deployment.
+   */
+  digests?: DigestRequests;
 }
 
 export interface TeamsBot {
@@ -74,6 +83,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     zone: options.protocol.force.timeZone,
     invokeBudgetMs: options.invokeBudgetMs ?? 4_000,
     recentClicks: new RecentClicks(),
+    digests: options.digests,
   };
   const app = createTeamsApplication(deps, adapter);
   let server: Server | null = null;

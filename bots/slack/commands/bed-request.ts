@@ -4,6 +4,7 @@ import { bedRequestModal } from '../forms/bed-request-form.js';
 import { errorCode, grantsOf, slackActor } from '../common.js';
 import type { SlackBotDeps } from '../deps.js';
 import { slashCommandSchema } from '../payloads.js';
+import { DIGEST_SUBCOMMAND, digestCommand } from './digest.js';
 
 export const NOT_CUSTODY_TEXT =
   'Only custody officers can start a bed request. Ask your Concordat administrator to add your Slack ' +
@@ -12,6 +13,7 @@ export const NOT_CUSTODY_TEXT =
 /**
  * `/bedrequest`: opens the request form. The role check is pure (the protocol file), so a
  * non-custody user is answered in the ack itself; otherwise ack first, then views.open.
+ * `/bedrequest digest <from> <to>` is the admins' digest-now sub-command (./digest.ts).
  */
 export function bedRequestCommand(deps: SlackBotDeps) {
   return async ({ ack, body, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
@@ -22,6 +24,11 @@ export function bedRequestCommand(deps: SlackBotDeps) {
       return;
     }
     const command = parsed.data;
+    const digest = DIGEST_SUBCOMMAND.exec(command.text ?? '');
+    if (digest) {
+      await digestCommand(deps, command, digest[1] ?? '', ack, client);
+      return;
+    }
     const actor = slackActor({ id: command.user_id, name: command.user_name });
     const grants = grantsOf(deps, actor);
     if (!hasRole(grants, 'custody') && !hasRole(grants, 'admin')) {

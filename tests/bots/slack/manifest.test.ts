@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DIGEST_SUBCOMMAND } from '../../../bots/slack/commands/digest.js';
 import { COMMAND } from '../../../bots/slack/ids.js';
 
 interface Manifest {
   features: {
-    slash_commands: Array<{ command: string; url: string }>;
+    slash_commands: Array<{ command: string; url: string; usage_hint?: string }>;
     app_home: { home_tab_enabled: boolean };
   };
   oauth_config: { scopes: { bot: string[] } };
@@ -28,6 +29,13 @@ describe('Slack app manifest', () => {
     ]);
     expect([...urls]).toHaveLength(1);
     expect([...urls][0]).toMatch(/^https:\/\/.+\/slack\/events$/);
+  });
+
+  it('hints at the admins’ digest sub-command, in the form the bot reads', () => {
+    const hint = manifest.features.slash_commands[0]?.usage_hint ?? '';
+    expect(hint.length).toBeLessThanOrEqual(100);
+    const example = /digest \d{4}-\d{2}-\d{2} \d{4}-\d{2}-\d{2}/.exec(hint)?.[0] ?? '';
+    expect(DIGEST_SUBCOMMAND.test(example)).toBe(true);
   });
 
   it('has the scopes the bot uses, the App Home and interactivity, and the events it handles', () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BED_REQUEST_COMMAND } from '../../../bots/teams/handlers/bed-request-command.js';
+import { DIGEST_COMMAND } from '../../../bots/teams/handlers/digest-command.js';
 import { buildPackage } from '../../../bots/teams/manifest/build-package.js';
 import { crc32 } from '../../../bots/teams/manifest/crc32.js';
 import { colorIcon, outlineIcon } from '../../../bots/teams/manifest/icons.js';
@@ -109,6 +110,9 @@ describe('the Teams app manifest and package', () => {
     const commands = bots[0]?.commandLists[0]?.commands ?? [];
     expect(commands.map((c) => c.title)).toContain('bedrequest');
     expect(BED_REQUEST_COMMAND.test('bedrequest')).toBe(true);
+    expect(commands.map((c) => c.title)).toContain('digest');
+    expect(DIGEST_COMMAND.test('digest')).toBe(true);
+    expect(BED_REQUEST_COMMAND.test('digest')).toBe(false);
     for (const c of commands) expect(c.description.length).toBeLessThanOrEqual(128);
     const m = manifest as {
       name: { short: string; full: string };

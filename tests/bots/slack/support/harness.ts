@@ -1,8 +1,9 @@
 import { createSlackBot, createSlackChatPort, type SlackBot } from '../../../../bots/slack/index.js';
 import type { BedRequestClient, BotStore } from '../../../../bots/slack/deps.js';
+import type { DigestRequests } from '../../../../bots/shared/digest-request.js';
 import type { ChatPort } from '../../../../domain/chat-port.js';
 import type { Protocol } from '../../../../domain/protocol.js';
-import { createLogger } from '../../../../runtime/logger.js';
+import { createLogger, type Logger } from '../../../../runtime/logger.js';
 import { startFakeSlackWebApi, type FakeSlackWebApi } from '../../../fakes/slack/web-api-server.js';
 import { startFakeSocketMode, type FakeSocketMode } from '../../../fakes/slack/socket-mode-server.js';
 import { el, type ElementState } from '../../../fakes/slack/payloads.js';
@@ -36,12 +37,16 @@ export async function startSlackHarness<
   transport: 'http' | 'socket';
   engine: (chat: ChatPort, protocol: Protocol) => E | Promise<E>;
   protocol?: Protocol;
+  /** The digest-now dependency (absent: the bot has none, as on a deployment without it). */
+  digests?: DigestRequests;
+  /** The bot's logger (default: silent, or SLACK_TEST_LOG's level). */
+  log?: Logger;
 }): Promise<SlackHarness & { engine: E }> {
   const api = await startFakeSlackWebApi();
   const socket = opts.transport === 'socket' ? await startFakeSocketMode() : undefined;
   if (socket) api.setSocketUrl(socket.url);
   const protocol = opts.protocol ?? testProtocol();
-  const log = createLogger({ level: process.env.SLACK_TEST_LOG ?? 'silent' });
+  const log = opts.log ?? createLogger({ level: process.env.SLACK_TEST_LOG ?? 'silent' });
   const chat = createSlackChatPort({
     token: BOT_TOKEN,
     apiUrl: api.url,
@@ -61,6 +66,7 @@ export async function startSlackHarness<
       ...(socket ? { SLACK_APP_TOKEN: APP_TOKEN } : {}),
     },
     log,
+    ...(opts.digests ? { digests: opts.digests } : {}),
   });
   const port = await bot.start(0);
   if (socket) await socket.connected();

@@ -5,6 +5,7 @@ import {
   type BedRequests,
   type TeamsBot,
 } from '../../../../bots/teams/index.js';
+import type { DigestRequests } from '../../../../bots/shared/digest-request.js';
 import type { Protocol } from '../../../../domain/protocol.js';
 import { createLogger, type Logger } from '../../../../runtime/logger.js';
 import { openStore, type Store } from '../../../../store/open-store.js';
@@ -63,6 +64,8 @@ export async function startBotHarness(
     store?: Store;
     adapterOverrides?: (fake: FakeBotConnector) => AdapterOverrides;
     invokeBudgetMs?: number;
+    /** The digest-now dependency (absent: the bot has none, as on a deployment without it). */
+    digests?: DigestRequests;
   } = {},
 ): Promise<BotHarness> {
   const fake = await new FakeBotConnector().start();
@@ -81,6 +84,7 @@ export async function startBotHarness(
     log,
     ...(opts.adapterOverrides ? { adapterOverrides: opts.adapterOverrides(fake) } : {}),
     ...(opts.invokeBudgetMs ? { invokeBudgetMs: opts.invokeBudgetMs } : {}),
+    ...(opts.digests ? { digests: opts.digests } : {}),
   });
   const { port } = await bot.start(0);
   return {
