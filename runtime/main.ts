@@ -10,7 +10,12 @@
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { Runtime, type Worker } from '@temporalio/worker';
-import { createSlackBot, createSlackChatPort, type SlackBot } from '../bots/slack/index.js';
+import {
+  createSlackBot,
+  createSlackChatPort,
+  type DigestRequests,
+  type SlackBot,
+} from '../bots/slack/index.js';
 import { createTeamsBot, createTeamsChatPort, type TeamsBot } from '../bots/teams/index.js';
 import type { ChatPort } from '../domain/chat-port.js';
 import type { Platform } from '../domain/people.js';
@@ -21,6 +26,7 @@ import { ChatRouter } from './chat-router.js';
 import { ConfigError, envBoolean, loadProtocol } from './config.js';
 import { createLogger, temporalLoggerFor } from './logger.js';
 import { loadPayloadCodec } from './payload-codec.js';
+import { requestDigestNow } from './digest-client.js';
 import { ensureSchedules } from './schedules.js';
 import { connectClient, connectWorker, temporalSettings } from './temporal-connection.js';
 import { createWorker } from './worker.js';
@@ -99,6 +105,11 @@ async function main(): Promise<void> {
     const client: Client = await connectClient(codec, env);
     stoppers.push({ name: 'temporal client', stop: () => client.connection.close() });
     const bedRequests = createBedRequestClient(client, { taskQueue: TASK_QUEUE });
+    // An admin's "digest from … to …" in either bot.
+    const digests: DigestRequests = {
+      requestNow: (args) =>
+        requestDigestNow(client, { ...args, taskQueue: TASK_QUEUE, timeZone: protocol.force.timeZone }),
+    };
 
     // Bots: Slack when its token is set; Teams always (local emulator mode without credentials).
     let slackBot: SlackBot | undefined;
@@ -121,7 +132,7 @@ async function main(): Promise<void> {
     }
     if (teamsEnabled) {
       if (runBots) {
-        teamsBot = createTeamsBot({ protocol, bedRequests, store, env, log });
+        teamsBot = createTeamsBot({ protocol, bedRequests, store, env, log, digests });
       }
       adapters.teams = createTeamsChatPort({
         ...(teamsBot ? { adapter: teamsBot.adapter } : { env }),
@@ -170,7 +181,7 @@ async function main(): Promise<void> {
 
     if (runBots) {
       if (slackConfigured) {
-        slackBot = createSlackBot({ protocol, bedRequests, store, env, log });
+        slackBot = createSlackBot({ protocol, bedRequests, store, env, log, digests });
         const port = await slackBot.start();
         const bot = slackBot;
         stoppers.push({ name: 'slack bot', stop: () => bot.stop() });
