@@ -9,6 +9,7 @@ import {
   type OpenRequestItem,
   type TimingKey,
 } from '../domain/digest/figures.js';
+import type { RepeatCandidate } from '../domain/digest/repeats.js';
 import type { TimingFigure } from '../domain/digest/stats.js';
 import { declineReasonSchema, stayReasonSchema, type OutcomeCode } from '../domain/outcomes.js';
 import { toIso, toIsoOrUndefined, type SqlClient, type SqlExecutor } from './sql-client.js';
@@ -264,14 +265,15 @@ export interface DetentionRow {
  * One pass over the window, set-based: the window's detentions (a covering partial index) joined
  * to the window's pseudonyms (a covering index by kind and time of charge), ordered by pseudonym
  * (byte order: the C collation) and time, so each detention sees the one before it under the same
- * pseudonym. Only the detentions of repeat children leave the database.
+ * pseudonym. Only the detentions of repeat children leave the database, with their charge time
+ * and place; `detentionDetails` then reads the facts of the few the digest lists.
  */
 export async function repeatDetentionMaterial(
   db: SqlClient,
   range: { from: string; to: string; windowMs: number },
-): Promise<{ links: Array<{ workflowId: string; pseudonym: string }>; detentions: DetentionRow[] }> {
+): Promise<{ links: Array<{ workflowId: string; pseudonym: string }>; detentions: RepeatCandidate[] }> {
   const lo = `($1::timestamptz - $3::float8 * interval '1 millisecond')`;
-  const linkRows = await reportingQuery<{ k: string; workflow_id: string }>(
+  const linkRows = await reportingQuery<{ k: string; workflow_id: string; charged_ms: number }>(
     db,
     `WITH own AS MATERIALIZED (
        SELECT cp.workflow_id, cp.kind, cp.pseudonym, cp.charged_at
@@ -313,13 +315,43 @@ export async function repeatDetentionMaterial(
        WHERE charged_at >= $1::timestamptz
          AND prev_at >= charged_at - $3::float8 * interval '1 millisecond'
      )
-     SELECT DISTINCT seq.pseudonym AS k, seq.workflow_id
+     SELECT DISTINCT seq.pseudonym AS k, seq.workflow_id,
+       (EXTRACT(EPOCH FROM seq.charged_at) * 1000)::float8 AS charged_ms
      FROM seq JOIN repeat_keys ON repeat_keys.pseudonym = seq.pseudonym`,
     [range.from, range.to, range.windowMs],
   );
   if (linkRows.length === 0) return { links: [], detentions: [] };
+  // Where each was detained (for the per-suite and per-authority repeat counts): outcomes carry it.
   const ids = [...new Set(linkRows.map((r) => r.workflow_id))];
-  const rows = await reportingQuery<{
+  const charged = new Map(linkRows.map((r) => [r.workflow_id, Number(r.charged_ms)]));
+  const places = await reportingQuery<{ workflow_id: string; suite: string; la: string }>(
+    db,
+    `SELECT o.workflow_id, o.custody_suite_id AS suite, o.local_authority_id AS la
+     FROM unnest($1::text[]) AS ids(workflow_id)
+     -- Primary-key lookups for these rows (OFFSET 0 keeps the planner from hashing the table).
+     CROSS JOIN LATERAL (
+       SELECT o.workflow_id, o.custody_suite_id, o.local_authority_id
+       FROM outcomes o WHERE o.workflow_id = ids.workflow_id OFFSET 0) o`,
+    [ids],
+  );
+  return {
+    links: linkRows.map((r) => ({ workflowId: r.workflow_id, pseudonym: r.k })),
+    detentions: places.map((r) => ({
+      workflowId: r.workflow_id,
+      chargedMs: charged.get(r.workflow_id) ?? 0,
+      custodySuiteId: r.suite,
+      localAuthorityId: r.la,
+    })),
+  };
+}
+
+/** The facts a digest lists for each detention of a repeat child (only the listed children). */
+export async function detentionDetails(
+  db: SqlExecutor,
+  workflowIds: readonly string[],
+): Promise<DetentionRow[]> {
+  if (workflowIds.length === 0) return [];
+  const rows = await db.query<{
     workflow_id: string;
     case_ref: string;
     custody_record_number: string;
@@ -329,32 +361,22 @@ export async function repeatDetentionMaterial(
     outcome: OutcomeCode;
     child_pseudonym: string;
   }>(
-    db,
     `SELECT r.workflow_id, r.case_ref, r.custody_record_number, r.custody_suite_id, r.local_authority_id,
        o.charged_at, o.outcome, r.child_pseudonym
-     FROM unnest($1::text[]) AS ids(workflow_id)
-     -- Primary-key lookups for these few rows (OFFSET 0 keeps the planner from hashing whole tables).
-     CROSS JOIN LATERAL (
-       SELECT r.workflow_id, r.case_ref, r.custody_record_number, r.custody_suite_id,
-         r.local_authority_id, r.child_pseudonym
-       FROM requests r WHERE r.workflow_id = ids.workflow_id OFFSET 0) r
-     CROSS JOIN LATERAL (
-       SELECT o.charged_at, o.outcome FROM outcomes o WHERE o.workflow_id = ids.workflow_id OFFSET 0) o`,
-    [ids],
+     FROM requests r JOIN outcomes o ON o.workflow_id = r.workflow_id
+     WHERE r.workflow_id = ANY($1::text[])`,
+    [[...workflowIds]],
   );
-  return {
-    links: linkRows.map((r) => ({ workflowId: r.workflow_id, pseudonym: r.k })),
-    detentions: rows.map((r) => ({
-      workflowId: r.workflow_id,
-      caseRef: r.case_ref,
-      custodyRecordNumber: r.custody_record_number,
-      custodySuiteId: r.custody_suite_id,
-      localAuthorityId: r.local_authority_id,
-      chargedAt: toIso(r.charged_at),
-      outcome: r.outcome,
-      childPseudonym: r.child_pseudonym,
-    })),
-  };
+  return rows.map((r) => ({
+    workflowId: r.workflow_id,
+    caseRef: r.case_ref,
+    custodyRecordNumber: r.custody_record_number,
+    custodySuiteId: r.custody_suite_id,
+    localAuthorityId: r.local_authority_id,
+    chargedAt: toIso(r.charged_at),
+    outcome: r.outcome,
+    childPseudonym: r.child_pseudonym,
+  }));
 }
 
 /**

@@ -3,6 +3,8 @@ import {
   type GroupFigures,
   emptyOutcomeCounts,
   REPEAT_LIST_LIMIT,
+  shortChildRef,
+  type RepeatDetentionFigure,
   TIMING_KEYS,
   type TimingKey,
 } from '../../domain/digest/figures.js';
@@ -12,6 +14,7 @@ import type { TimingFigure } from '../../domain/digest/stats.js';
 import { OPEN_LIST_LIMIT } from '../../domain/digest/view.js';
 import type { Protocol } from '../../domain/protocol.js';
 import {
+  detentionDetails,
   digestGroupCounts,
   groupKeyString,
   openRequestsAsOf,
@@ -67,6 +70,34 @@ export async function gatherDigestFigures(
     to: period.to,
     windowMs,
   });
+  const listed = repeats.children.slice(0, REPEAT_LIST_LIMIT);
+  const details = new Map(
+    (
+      await detentionDetails(
+        db,
+        listed.flatMap((c) => c.detentions.map((d) => d.workflowId)),
+      )
+    ).map((d) => [d.workflowId, d]),
+  );
+  const repeatDetentions: RepeatDetentionFigure[] = listed.map((c) => {
+    const rows = c.detentions.flatMap((d) => {
+      const row = details.get(d.workflowId);
+      return row ? [{ ...row, inPeriod: d.inPeriod }] : [];
+    });
+    return {
+      // The latest detention's pseudonym, shortened: what its repeat alert showed.
+      childRef: shortChildRef(rows[rows.length - 1]?.childPseudonym ?? ''),
+      detentions: rows.map((r) => ({
+        caseRef: r.caseRef,
+        custodyRecordNumber: r.custodyRecordNumber,
+        custodySuiteId: r.custodySuiteId,
+        localAuthorityId: r.localAuthorityId,
+        chargedAt: r.chargedAt,
+        outcome: r.outcome,
+        inPeriod: r.inPeriod,
+      })),
+    };
+  });
 
   const suiteNames: Record<string, string> = Object.fromEntries(
     protocol.custodySuites.map((s) => [s.id, s.name]),
@@ -104,7 +135,7 @@ export async function gatherDigestFigures(
     protocol.localAuthorities.map((l) => l.id),
     idsFound('la'),
   );
-  for (const d of repeats.children.flatMap((c) => c.detentions)) {
+  for (const d of repeatDetentions.flatMap((c) => c.detentions)) {
     suiteNames[d.custodySuiteId] ??= d.custodySuiteId;
     laNames[d.localAuthorityId] ??= d.localAuthorityId;
   }
@@ -120,7 +151,7 @@ export async function gatherDigestFigures(
     total: group('all', 'all', 'All'),
     bySuite: suiteIds.map((id) => group(groupKeyString({ by: 'suite', id }), id, suiteNames[id] ?? id)),
     byLocalAuthority: laIds.map((id) => group(groupKeyString({ by: 'la', id }), id, laNames[id] ?? id)),
-    repeatDetentions: repeats.children.slice(0, REPEAT_LIST_LIMIT),
+    repeatDetentions,
     repeatChildren: repeats.children.length,
     openNow,
     trend: weeks.map((w, i) => ({

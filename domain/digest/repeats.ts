@@ -1,15 +1,10 @@
-import type { OutcomeCode } from '../outcomes.js';
-import { shortChildRef, type RepeatDetentionFigure } from './figures.js';
-
+/** A post-charge detention as the repeat search needs it: who, when, where. */
 export interface RepeatCandidate {
   workflowId: string;
-  caseRef: string;
-  custodyRecordNumber: string;
+  /** Charge time, ms since the epoch. */
+  chargedMs: number;
   custodySuiteId: string;
   localAuthorityId: string;
-  chargedAt: string;
-  outcome: OutcomeCode;
-  childPseudonym: string;
 }
 
 /** Disjoint sets over pseudonyms: requests that share any pseudonym are the same child. */
@@ -41,19 +36,26 @@ class UnionFind {
   }
 }
 
+export interface RepeatChild {
+  /** Every detention that made the child a repeat in the period, and those before it, in time order. */
+  detentions: Array<RepeatCandidate & { inPeriod: boolean }>;
+  /** When the child's first repeat in the period was charged. */
+  firstRepeatMs: number;
+}
+
 export interface RepeatResult {
-  children: RepeatDetentionFigure[];
+  /** In order of their first repeat in the period. */
+  children: RepeatChild[];
   /** The period's detentions that were a second or later one in the window. */
   repeatEvents: RepeatCandidate[];
 }
 
 /**
- * Repeat detentions in a period. `links` pairs every request with every pseudonym it is known by
- * (a request known by PNC and by name+DOB joins the two); `detentions` are the post-charge
- * detentions charged in [from − window, to). A detention charged in [from, to) is a repeat when
- * the same child has another detention charged in [its charge − window, its charge).
- * Children are listed with every detention that made them a repeat, oldest first, under the
- * shortened pseudonym of the latest (as its repeat alert showed it).
+ * Repeat detentions in a period. `links` pairs every detention with every key it is known by
+ * (its pseudonyms, and the PNC pseudonym a name+DOB-only detention is bridged to); detentions
+ * sharing a key are the same child. `detentions` are the post-charge detentions charged in
+ * [from − window, to). A detention charged in [from, to) is a repeat when the same child has
+ * another detention charged in [its charge − window, its charge).
  */
 export function findRepeatDetentions(args: {
   links: ReadonlyArray<{ workflowId: string; pseudonym: string }>;
@@ -63,11 +65,11 @@ export function findRepeatDetentions(args: {
   windowMs: number;
 }): RepeatResult {
   const uf = new UnionFind();
-  const firstPseudonym = new Map<string, string>();
+  const firstKey = new Map<string, string>();
   for (const l of args.links) {
-    const seen = firstPseudonym.get(l.workflowId);
+    const seen = firstKey.get(l.workflowId);
     if (seen === undefined) {
-      firstPseudonym.set(l.workflowId, l.pseudonym);
+      firstKey.set(l.workflowId, l.pseudonym);
       uf.find(l.pseudonym);
     } else {
       uf.union(seen, l.pseudonym);
@@ -75,29 +77,29 @@ export function findRepeatDetentions(args: {
   }
   const fromMs = Date.parse(args.from);
   const toMs = Date.parse(args.to);
-  const byChild = new Map<string, Array<{ d: RepeatCandidate; t: number }>>();
+  const byChild = new Map<string, RepeatCandidate[]>();
   for (const d of args.detentions) {
-    const p = firstPseudonym.get(d.workflowId) ?? d.childPseudonym;
-    const child = uf.find(p);
+    const child = uf.find(firstKey.get(d.workflowId) ?? `workflow:${d.workflowId}`);
     const list = byChild.get(child) ?? [];
-    list.push({ d, t: Date.parse(d.chargedAt) });
+    list.push(d);
     byChild.set(child, list);
   }
 
-  const children: Array<RepeatDetentionFigure & { firstRepeatMs: number }> = [];
+  const children: RepeatChild[] = [];
   const repeatEvents: RepeatCandidate[] = [];
   for (const list of byChild.values()) {
-    list.sort((a, b) => a.t - b.t || a.d.workflowId.localeCompare(b.d.workflowId));
+    list.sort((a, b) => a.chargedMs - b.chargedMs || a.workflowId.localeCompare(b.workflowId));
     const listed = new Set<number>();
     let firstRepeatMs = Number.POSITIVE_INFINITY;
-    list.forEach(({ d, t }, i) => {
+    list.forEach((d, i) => {
+      const t = d.chargedMs;
       if (t < fromMs || t >= toMs) return;
       // Earlier detentions of the child in [t − window, t): the list is in time order.
       let found = false;
       for (let j = i - 1; j >= 0; j--) {
-        const e = list[j] as { d: RepeatCandidate; t: number };
-        if (e.t < t - args.windowMs) break;
-        if (e.t < t) {
+        const e = list[j] as RepeatCandidate;
+        if (e.chargedMs < t - args.windowMs) break;
+        if (e.chargedMs < t) {
           listed.add(j);
           found = true;
         }
@@ -108,23 +110,17 @@ export function findRepeatDetentions(args: {
       listed.add(i);
     });
     if (listed.size === 0) continue;
-    const detentions = list.filter((_, i) => listed.has(i));
-    // The latest detention's pseudonym: the one its repeat alert showed.
-    const latest = (detentions[detentions.length - 1] as { d: RepeatCandidate }).d;
     children.push({
-      childRef: shortChildRef(latest.childPseudonym),
       firstRepeatMs,
-      detentions: detentions.map(({ d, t }) => ({
-        caseRef: d.caseRef,
-        custodyRecordNumber: d.custodyRecordNumber,
-        custodySuiteId: d.custodySuiteId,
-        localAuthorityId: d.localAuthorityId,
-        chargedAt: d.chargedAt,
-        outcome: d.outcome,
-        inPeriod: t >= fromMs && t < toMs,
-      })),
+      detentions: list
+        .filter((_, i) => listed.has(i))
+        .map((d) => ({ ...d, inPeriod: d.chargedMs >= fromMs && d.chargedMs < toMs })),
     });
   }
-  children.sort((a, b) => a.firstRepeatMs - b.firstRepeatMs || a.childRef.localeCompare(b.childRef));
-  return { children: children.map(({ firstRepeatMs: _f, ...c }) => c), repeatEvents };
+  children.sort(
+    (a, b) =>
+      a.firstRepeatMs - b.firstRepeatMs ||
+      (a.detentions[0]?.workflowId ?? '').localeCompare(b.detentions[0]?.workflowId ?? ''),
+  );
+  return { children, repeatEvents };
 }
