@@ -174,6 +174,14 @@ CREATE INDEX child_pseudonyms_kind_charged_idx ON child_pseudonyms (kind, charge
   INCLUDE (workflow_id, pseudonym);
 `,
   },
+  {
+    version: 3,
+    name: 'encrypted case details',
+    // What a responder needs to place the child (needs and risks, the bail-refusal ground, the
+    // serious-harm justification): personal, so encrypted, shown only through "View details",
+    // and cleared by the retention purge with the identity.
+    sql: `ALTER TABLE requests ADD COLUMN details_enc text;`,
+  },
 ];
 
 const LEDGER = `

@@ -26,6 +26,15 @@ export interface NewRequest {
   requestingOfficer: Actor;
   /** Stored encrypted; never logged. */
   identity: ChildIdentity;
+  /** Stored encrypted; shown only through "View details". */
+  details?: CaseDetails;
+}
+
+/** What a responder needs to place the child. Personal: encrypted at rest, purged with the identity. */
+export interface CaseDetails {
+  bailRefusalGround: string;
+  needsAndRisks: string;
+  seriousHarmJustification?: string;
 }
 
 export interface RegisteredRequest {
@@ -97,6 +106,8 @@ export interface RecordsStore {
   getRequest(workflowId: string): Promise<(RegisteredRequest & OpenRequestRow) | null>;
   /** Decrypts the child's identity (for "View details" only); null when purged or unknown. */
   getIdentity(workflowId: string): Promise<ChildIdentity | null>;
+  /** Decrypts the case details (for "View details" only); null when purged, absent or unknown. */
+  getCaseDetails(workflowId: string): Promise<CaseDetails | null>;
   appendEvent(event: AuditEvent): Promise<void>;
   listEvents(workflowId: string): Promise<AuditEvent[]>;
   /** Exactly one outcome per request; a second call with the same workflowId is a no-op. */

@@ -5,6 +5,7 @@ import { DETAINED_OUTCOMES, type OutcomeCode } from '../domain/outcomes.js';
 import type { Actor, Platform } from '../domain/people.js';
 import { childPseudonyms, decryptField, deriveCaseRef, encryptField } from './crypto.js';
 import type {
+  CaseDetails,
   AuditEvent,
   EarlierDetention,
   NewRequest,
@@ -106,6 +107,7 @@ function json(value: unknown): string {
 }
 
 const identityContext = (workflowId: string) => `requests.identity_enc:${workflowId}`;
+const detailsContext = (workflowId: string) => `requests.details_enc:${workflowId}`;
 const certificateContext = (workflowId: string) => `outcomes.certificate_enc:${workflowId}`;
 
 /**
@@ -130,6 +132,9 @@ export class SqlRecordsStore implements RecordsStore {
       this.secrets.dataKey,
       identityContext(request.workflowId),
     );
+    const detailsEnc = request.details
+      ? encryptField(json(request.details), this.secrets.dataKey, detailsContext(request.workflowId))
+      : null;
     // Candidate references: the caller's (if any), then the derived one, lengthened only if it
     // collides with another request's. Deterministic, so a retry lands on the same one.
     const candidates = [
@@ -143,9 +148,9 @@ export class SqlRecordsStore implements RecordsStore {
         const inserted = await tx.query(
           `INSERT INTO requests (workflow_id, case_ref, custody_record_number, custody_suite_id,
              local_authority_id, route, out_of_area, age, accommodation, charged_at, requested_at,
-             next_court_sitting, requesting_officer, child_pseudonym, identity_enc)
+             next_court_sitting, requesting_officer, child_pseudonym, identity_enc, details_enc)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz, $11::timestamptz,
-             $12::timestamptz, $13::text::jsonb, $14, $15)
+             $12::timestamptz, $13::text::jsonb, $14, $15, $16)
            ON CONFLICT DO NOTHING
            RETURNING workflow_id`,
           [
@@ -164,6 +169,7 @@ export class SqlRecordsStore implements RecordsStore {
             json(request.requestingOfficer),
             primary.pseudonym,
             identityEnc,
+            detailsEnc,
           ],
         );
         if (inserted.length > 0) {
@@ -213,6 +219,16 @@ export class SqlRecordsStore implements RecordsStore {
     return JSON.parse(
       decryptField(sealed, this.secrets.dataKey, identityContext(workflowId)),
     ) as ChildIdentity;
+  }
+
+  async getCaseDetails(workflowId: string): Promise<CaseDetails | null> {
+    const rows = await this.sql.query<{ details_enc: string | null }>(
+      'SELECT details_enc FROM requests WHERE workflow_id = $1',
+      [workflowId],
+    );
+    const sealed = rows[0]?.details_enc;
+    if (!sealed) return null;
+    return JSON.parse(decryptField(sealed, this.secrets.dataKey, detailsContext(workflowId))) as CaseDetails;
   }
 
   async appendEvent(event: AuditEvent): Promise<void> {
@@ -500,8 +516,8 @@ export class SqlRecordsStore implements RecordsStore {
     return this.sql.transaction(async (tx) => {
       const rows = await tx.query<{ purged: number }>(
         `WITH purged_identity AS (
-           UPDATE requests SET identity_enc = NULL, purged_at = now()
-           WHERE requested_at < $1::timestamptz AND identity_enc IS NOT NULL
+           UPDATE requests SET identity_enc = NULL, details_enc = NULL, purged_at = now()
+           WHERE requested_at < $1::timestamptz AND (identity_enc IS NOT NULL OR details_enc IS NOT NULL)
            RETURNING workflow_id
          ),
          purged_certificate AS (

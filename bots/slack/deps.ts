@@ -22,7 +22,8 @@ export interface BedRequestClient {
 }
 
 /** The store calls the Slack edge makes (View details, App Home). */
-export type BotStore = Pick<RecordsStore, 'getIdentity' | 'logAccess' | 'listOpenRequests' | 'getRequest'>;
+export type BotStore = Pick<RecordsStore, 'getIdentity' | 'logAccess' | 'listOpenRequests' | 'getRequest'> &
+  Partial<Pick<RecordsStore, 'getCaseDetails'>>;
 
 export interface SlackBotDeps {
   protocol: Protocol;

@@ -24,7 +24,8 @@ export interface BedRequests {
 export type TeamsBotStore = Pick<
   RecordsStore,
   'getIdentity' | 'logAccess' | 'saveConversationReference' | 'getConversationReference'
->;
+> &
+  Partial<Pick<RecordsStore, 'getCaseDetails'>>;
 
 /** Everything a handler needs. Built once by createTeamsBot. */
 export interface HandlerDeps {

@@ -139,7 +139,12 @@ describe.each(BACKENDS)('records store on $name', (backend) => {
         familyName: 'Featherstonehaugh',
         dateOfBirth: '1998-02-14',
       };
-      await store.registerRequest(newRequest({ workflowId, identity }));
+      const details = {
+        bailRefusalGround: 'own_protection',
+        needsAndRisks: 'Kayleigh needs her asthma inhaler; self-harm risk flagged',
+        seriousHarmJustification: 'Repeated knife threats against a named witness',
+      };
+      await store.registerRequest(newRequest({ workflowId, identity, details }));
       const certificate = 'Kayleigh Featherstonehaugh (born 14/02/1998) stayed: no bed provided by the LA.';
       await store.recordOutcome(outcomeFor(newRequest({ workflowId }), { certificate }));
       await store.appendEvent({
@@ -166,6 +171,8 @@ describe.each(BACKENDS)('records store on $name', (backend) => {
         '19980214',
         '765432',
         'no bed provided',
+        'asthma',
+        'knife threats',
       ]) {
         expect(text).not.toContain(secret);
       }
@@ -175,7 +182,15 @@ describe.each(BACKENDS)('records store on $name', (backend) => {
       );
       expect(row?.identity_enc).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
       expect(await store.getIdentity(workflowId)).toEqual(identity);
+      expect(await store.getCaseDetails(workflowId)).toEqual(details);
       expect((await store.getOutcome(workflowId))?.certificate).toBe(certificate);
+    });
+
+    it('getCaseDetails is null for a request registered without details, and for an unknown one', async () => {
+      const workflowId = uniqueWorkflowId('nodetails');
+      await store.registerRequest(newRequest({ workflowId }));
+      expect(await store.getCaseDetails(workflowId)).toBeNull();
+      expect(await store.getCaseDetails('bed-request:NOPE:NOPE')).toBeNull();
     });
 
     it('getIdentity is null for an unknown request and fails under the wrong data key', async () => {
@@ -533,6 +548,7 @@ describe.each(BACKENDS)('records store on $name', (backend) => {
         chargedAt: '1999-03-01T20:00:00Z',
         requestedAt: '1999-03-01T20:10:00Z',
         identity: { pncId: '99/123P', givenName: 'Old', familyName: 'One', dateOfBirth: '1983-01-01' },
+        details: { bailRefusalGround: 'own_interests', needsAndRisks: 'old needs' },
       });
       const old2 = newRequest({
         workflowId: uniqueWorkflowId('old'),
@@ -545,6 +561,7 @@ describe.each(BACKENDS)('records store on $name', (backend) => {
         chargedAt: '2001-03-01T20:00:00Z',
         requestedAt: '2001-03-01T20:10:00Z',
         identity: { pncId: '99/123P' },
+        details: { bailRefusalGround: 'own_interests', needsAndRisks: 'recent needs' },
       });
       for (const r of [old1, old2, recent]) await store.registerRequest(r);
       await store.recordOutcome(outcomeFor(old1, { certificate: 'old certificate' }));
@@ -559,6 +576,8 @@ describe.each(BACKENDS)('records store on $name', (backend) => {
       expect(await store.getIdentity(old1.workflowId)).toBeNull();
       expect(await store.getIdentity(old2.workflowId)).toBeNull();
       expect(await store.getIdentity(recent.workflowId)).toEqual(recent.identity);
+      expect(await store.getCaseDetails(old1.workflowId)).toBeNull();
+      expect(await store.getCaseDetails(recent.workflowId)).toEqual(recent.details);
       expect((await store.getOutcome(old1.workflowId))?.certificate).toBeUndefined();
       expect((await store.getOutcome(old1.workflowId))?.outcome).toBe('detained_no_bed_non_secure');
       expect((await store.getOutcome(recent.workflowId))?.certificate).toBe('recent certificate');

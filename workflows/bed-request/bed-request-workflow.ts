@@ -162,6 +162,13 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
       nextCourtSitting: request.nextCourtSitting,
       requestingOfficer: request.requestingOfficer,
       identity: request.child,
+      details: {
+        bailRefusalGround: request.bailRefusalGround,
+        needsAndRisks: request.needsAndRisks,
+        ...(request.seriousHarmJustification
+          ? { seriousHarmJustification: request.seriousHarmJustification }
+          : {}),
+      },
     });
     const warnings: RequestWarning[] = [...requestWarnings(request)];
     if (snapshot.routing.outOfArea) warnings.push('out_of_area');

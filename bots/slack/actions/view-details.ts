@@ -44,6 +44,7 @@ export function viewDetailsButton(deps: SlackBotDeps) {
         });
       }
       const identity = await deps.store.getIdentity(click.workflowId);
+      const details = (await deps.store.getCaseDetails?.(click.workflowId)) ?? null;
       await deps.store.logAccess({
         workflowId: click.workflowId,
         actor: click.actor,
@@ -51,7 +52,7 @@ export function viewDetailsButton(deps: SlackBotDeps) {
         purpose: 'view_details',
       });
       deps.log.info({ workflowId: click.workflowId, userId: click.actor.userId }, 'identity viewed');
-      const note = identityNote(request.caseRef, request.custodyRecordNumber, identity);
+      const note = identityNote(request.caseRef, request.custodyRecordNumber, identity, details);
       if (click.channel) {
         await client.chat.postEphemeral({
           channel: click.channel,

@@ -1,4 +1,9 @@
-import type { ChildIdentity } from '../../../domain/bed-request.js';
+import {
+  BAIL_REFUSAL_GROUND_LABELS,
+  bailRefusalGroundSchema,
+  type ChildIdentity,
+} from '../../../domain/bed-request.js';
+import type { CaseDetails } from '../../../store/records-store.js';
 import { formatTime } from '../../shared/view-text.js';
 import { context, esc, section, type SlackMessage } from './kit.js';
 
@@ -10,6 +15,7 @@ export function identityNote(
   caseRef: string,
   custodyRecordNumber: string,
   identity: ChildIdentity | null,
+  details: CaseDetails | null = null,
 ): SlackMessage {
   if (!identity) {
     const text = `No identity is held for ${caseRef} any more: it has been purged under the retention policy.`;
@@ -21,6 +27,16 @@ export function identityNote(
     identity.dateOfBirth ? `*Date of birth:* ${esc(identity.dateOfBirth)}` : null,
     identity.pncId ? `*PNC ID:* ${esc(identity.pncId)}` : null,
   ].filter((l): l is string => l !== null);
+  if (details) {
+    const ground = bailRefusalGroundSchema.safeParse(details.bailRefusalGround);
+    lines.push(
+      `*Bail refused:* ${esc(ground.success ? BAIL_REFUSAL_GROUND_LABELS[ground.data] : details.bailRefusalGround)}`,
+    );
+    lines.push(`*Needs and risks:* ${esc(details.needsAndRisks || 'none given')}`);
+    if (details.seriousHarmJustification) {
+      lines.push(`*Why secure (serious harm):* ${esc(details.seriousHarmJustification)}`);
+    }
+  }
   return {
     text: `Details for ${caseRef} (only you can see this)`,
     blocks: [

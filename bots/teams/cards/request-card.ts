@@ -1,3 +1,4 @@
+import { BAIL_REFUSAL_GROUND_LABELS, bailRefusalGroundSchema } from '../../../domain/bed-request.js';
 import { TRANSPORT_LABELS } from '../../../domain/actions.js';
 import { CANCEL_REASON_LABELS, DECLINE_REASON_LABELS, STAY_REASON_LABELS } from '../../../domain/outcomes.js';
 import type { RequestView } from '../../../domain/request-view.js';
@@ -332,12 +333,20 @@ export interface IdentityLines {
   dateOfBirth?: string | undefined;
 }
 
+/** What a responder needs to place the child, shown with the identity (see CaseDetails in the store). */
+export interface CaseDetailLines {
+  bailRefusalGround: string;
+  needsAndRisks: string;
+  seriousHarmJustification?: string | undefined;
+}
+
 /** The responder card with the child's identity shown to one person, and a Hide button. */
 export function detailsCard(
   view: RequestView,
   identity: IdentityLines | null,
   nowIso: string,
   zone?: string,
+  details: CaseDetailLines | null = null,
 ) {
   const pairs: Array<[string, string]> = [];
   if (identity) {
@@ -345,6 +354,16 @@ export function detailsCard(
     if (name) pairs.push(['Name', name]);
     if (identity.dateOfBirth) pairs.push(['Date of birth', identity.dateOfBirth]);
     if (identity.pncId) pairs.push(['PNC ID', identity.pncId]);
+  }
+  if (details) {
+    const ground = bailRefusalGroundSchema.safeParse(details.bailRefusalGround);
+    pairs.push([
+      'Bail refused',
+      ground.success ? BAIL_REFUSAL_GROUND_LABELS[ground.data] : details.bailRefusalGround,
+    ]);
+    pairs.push(['Needs and risks', details.needsAndRisks || 'none given']);
+    if (details.seriousHarmJustification)
+      pairs.push(['Why secure (serious harm)', details.seriousHarmJustification]);
   }
   const extra: CardElement[] = [
     container(

@@ -57,7 +57,11 @@ export async function viewDetails(
   const at = nowIso(deps);
   const read = await withinBudget(async () => {
     await deps.store.logAccess({ workflowId, actor: input.actor, at, purpose: 'view_details' });
-    return deps.store.getIdentity(workflowId);
+    const [identity, details] = await Promise.all([
+      deps.store.getIdentity(workflowId),
+      deps.store.getCaseDetails ? deps.store.getCaseDetails(workflowId) : Promise.resolve(null),
+    ]);
+    return { identity, details };
   }, left());
   if (!read.ok) {
     deps.log.error({ workflowId, err: errorCode(read.error), reason: read.reason }, 'view details: store');
@@ -68,7 +72,7 @@ export async function viewDetails(
   }
   deps.log.info({ workflowId, userId: input.actor.userId }, 'identity viewed');
   return {
-    card: detailsCard(view, read.value, at, deps.zone),
+    card: detailsCard(view, read.value.identity, at, deps.zone, read.value.details),
     // The identity is for the clicker's eyes only: never posted where others can see it.
     shared: null,
     words:

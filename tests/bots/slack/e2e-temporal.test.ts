@@ -138,6 +138,8 @@ describe('on the real workflow', () => {
         .find((c) => c.args.user === USERS.responder.id && String(c.args.text).startsWith('Details for')),
     );
     expect(JSON.stringify(shown.args.blocks)).toContain('13/123456A');
+    // The needs and risks from the form travel encrypted through the workflow and the store.
+    expect(JSON.stringify(shown.args.blocks)).toContain('Asthma inhaler');
     const access = await h.engine.store.listAccess(workflowId);
     expect(access).toEqual([
       expect.objectContaining({

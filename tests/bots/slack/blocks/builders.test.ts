@@ -212,6 +212,24 @@ describe('other messages', () => {
     expect(note.text).not.toContain('Jamie');
     expect(identityNote('CN-1', 'NC-1', null).text).toMatch(/purged/);
   });
+
+  it('adds the case details a responder needs to place the child, in the same private note', () => {
+    const note = identityNote(
+      'CN-1',
+      'NC-1',
+      { pncId: '13/123456A' },
+      {
+        bailRefusalGround: 'own_protection',
+        needsAndRisks: 'Asthma inhaler; <b>self-harm</b> risk',
+        seriousHarmJustification: 'Threats with a knife',
+      },
+    );
+    const blocks = JSON.stringify(note.blocks);
+    expect(blocks).toContain('For the child’s own protection');
+    expect(blocks).toContain('Asthma inhaler; &lt;b&gt;self-harm&lt;/b&gt; risk');
+    expect(blocks).toContain('Threats with a knife');
+    expect(note.text).not.toContain('Asthma');
+  });
 });
 
 describe('modals', () => {

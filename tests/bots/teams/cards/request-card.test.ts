@@ -185,6 +185,19 @@ describe('Teams cards from the one view model', () => {
     expect(purged).toContain('no longer held');
   });
 
+  it('adds the case details a responder needs to place the child to the private details card', () => {
+    const card = detailsCard(sampleView(), CHILD, NOW, undefined, {
+      bailRefusalGround: 'own_protection',
+      needsAndRisks: 'Asthma inhaler; self-harm risk',
+      seriousHarmJustification: 'Threats with a knife',
+    });
+    const json = JSON.stringify(card);
+    expect(json).toContain('For the child’s own protection');
+    expect(json).toContain('Asthma inhaler; self-harm risk');
+    expect(json).toContain('Threats with a knife');
+    expect(JSON.stringify(detailsCard(sampleView(), CHILD, NOW))).not.toContain('Needs and risks');
+  });
+
   it('renders event notes as plain text in the thread, and pages, alerts and digests as cards', () => {
     const view = viewsAtEveryStage().offered!;
     const note = renderMessage({ kind: 'event_note', view, event: { type: 'bed_offered' } }, NOW);
