@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { format } from 'prettier';
 import { createDigestActivities } from '../../../../activities/digest/digest-activities.js';
 import { createRetentionActivities } from '../../../../activities/retention/retention-activities.js';
 import { openStore } from '../../../../store/open-store.js';
@@ -34,7 +35,9 @@ async function save(handle: WorkflowHandle, file: string): Promise<void> {
     enums: String,
     bytes: String,
   });
-  await writeFile(join(HERE, file), `${JSON.stringify(json, null, 1)}\n`);
+  // Formatted as the repository's prettier would, so `npm run format:check` passes.
+  const text = await format(JSON.stringify(json), { parser: 'json', printWidth: 110 });
+  await writeFile(join(HERE, file), text);
   console.log(`${file}: ${history.events?.length ?? 0} events`);
 }
 
