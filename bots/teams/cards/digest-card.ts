@@ -21,7 +21,7 @@ export function digestCard(digest: DigestMessageView): AdaptiveCard {
             altText: digest.chart.altText,
             size: 'stretch',
           }
-        : text(`Chart: ${digest.chart.altText}`, { isSubtle: true }),
+        : text(`Chart: ${digest.chart.altText} (sent as a picture below)`, { isSubtle: true }),
     );
   }
   return card(body);

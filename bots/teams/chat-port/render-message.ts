@@ -13,7 +13,33 @@ export interface OutboundActivity {
   textFormat?: 'plain' | 'markdown';
   /** What Teams shows in notifications and the chat list for a card. */
   summary?: string;
-  attachments?: Array<{ contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; content: AdaptiveCard }>;
+  attachments?: Array<
+    | { contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; content: AdaptiveCard }
+    | { contentType: 'image/png'; contentUrl: string; name: string }
+  >;
+}
+
+/**
+ * A digest's chart too large to inline in its card goes as a picture message of its own: an
+ * image attachment with the PNG as a data URL, which Bot Framework accepts from bots.
+ */
+export function chartActivity(chart: {
+  filename: string;
+  pngBase64: string;
+  altText: string;
+}): OutboundActivity {
+  return {
+    type: 'message',
+    text: chart.altText,
+    textFormat: 'plain',
+    attachments: [
+      {
+        contentType: 'image/png',
+        contentUrl: `data:image/png;base64,${chart.pngBase64}`,
+        name: chart.filename,
+      },
+    ],
+  };
 }
 
 export function cardActivity(content: AdaptiveCard, summary: string): OutboundActivity {

@@ -28,7 +28,8 @@ import {
   type StoredReference,
 } from './conversation-reference.js';
 import { Pacer, type PacerOptions } from './pacer.js';
-import { renderMessage, textActivity, type OutboundActivity } from './render-message.js';
+import { chartActivity, renderMessage, textActivity, type OutboundActivity } from './render-message.js';
+import { MAX_INLINE_CHART_BASE64 } from '../cards/digest-card.js';
 
 export type ReferenceStore = Pick<RecordsStore, 'getConversationReference' | 'saveConversationReference'>;
 
@@ -198,6 +199,17 @@ export function createTeamsChatPort(options: TeamsChatPortOptions): ChatPort & {
           : reference.conversation.id;
       const messageId = await deliver(reference, conversationId, activity, what);
       log.info({ what, conversationId: baseConversationId(conversationId) }, 'Teams message sent');
+      const chart = message.kind === 'digest' ? message.view.chart : undefined;
+      if (chart && chart.pngBase64.length > MAX_INLINE_CHART_BASE64) {
+        // Best effort and once, as on Slack: the digest text is already there, and failing the
+        // activity now would make its retry post the text a second time.
+        await deliver(reference, conversationId, chartActivity(chart), 'digest chart').catch((err: unknown) =>
+          log.warn(
+            { what: 'digest chart', err: (err as Error).message },
+            'Teams chart not sent; the digest text was',
+          ),
+        );
+      }
       return { platform: 'teams', conversationId, messageId };
     },
 

@@ -192,21 +192,28 @@ describe('delivered through the chat ports to the fake platforms', () => {
     const sent = await sendDigest(teams, teamsLeads);
     expect(sent.ref).toMatchObject({ platform: 'teams', conversationId: teamsLeads.address });
     const posted = connector.postsIn(teamsLeads.address);
-    expect(posted).toHaveLength(1);
+    // The card, then the chart as a picture message of its own (too large to inline in a card).
+    expect(posted).toHaveLength(2);
     const card = JSON.stringify(FakeBotConnector.cardOf(posted[0]!));
     expect(card).toContain(view.title);
     for (const section of view.sections) expect(card).toContain(section.heading);
     expect(card).toContain(view.chart!.altText);
   });
 
-  // Known gap, recorded so it is seen: the Teams digest card inlines a chart only up to 18,000
-  // base64 characters (bots/teams/cards/digest-card.ts MAX_INLINE_CHART_BASE64), and a 1000×500
-  // chart is 40–90 KB, so Teams shows the alt text instead. Sending the PNG as an inline image
-  // attachment (contentType image/png, contentUrl data URL) beside the card would carry it.
-  // When the Teams adapter does, this test starts passing and `it.fails` must become `it`.
-  it.fails('Teams: the chart itself arrives as an image (data URL) — not yet: see the note above', () => {
-    const posted = connector.postsIn(teamsLeads.address)[0]!;
-    const activity = JSON.stringify(posted.activity);
+  // A 1000×500 chart is 40–90 KB of base64, over what a Teams card can inline, so it follows the
+  // card as an image attachment with the PNG as a data URL.
+  it('Teams: the chart itself arrives as an image (data URL), once', async () => {
+    const picture = connector.postsIn(teamsLeads.address)[1]!;
+    const activity = JSON.stringify(picture.activity);
     expect(activity).toContain(`data:image/png;base64,${view.chart!.pngBase64.slice(0, 64)}`);
+    expect(activity).toContain('image/png');
+    // A retried activity finds the stored delivery and sends neither again.
+    const teams = createTeamsChatPort({
+      adapter: createTeamsAdapter({ auth: { mode: 'emulator' } }),
+      store,
+      log: createLogger({ level: 'silent' }),
+    });
+    expect((await sendDigest(teams, teamsLeads)).alreadySent).toBe(true);
+    expect(connector.postsIn(teamsLeads.address)).toHaveLength(2);
   });
 });

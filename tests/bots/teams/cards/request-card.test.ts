@@ -210,7 +210,10 @@ describe('Teams cards from the one view model', () => {
       },
       NOW,
     );
-    expect(page.attachments?.[0]?.content.actions).toBeUndefined();
+    const pageAttachment = page.attachments?.[0];
+    expect(
+      pageAttachment && 'content' in pageAttachment ? pageAttachment.content.actions : undefined,
+    ).toBeUndefined();
     expect(page.summary).toContain('Escalation level 3');
     const digest = renderMessage(
       {
