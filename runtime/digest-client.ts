@@ -2,8 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Destination } from '../domain/chat-port.js';
 import { computePeriod, PeriodError, type DigestPeriod } from '../domain/digest/period.js';
 import type { Actor } from '../domain/people.js';
-import type { digestWorkflow, DigestWorkflowInput } from '../workflows/digest/digest-workflow.js';
-import { DIGEST_WORKFLOW_TYPE } from './schedules.js';
+import { digestWorkflow, type DigestWorkflowInput } from '../workflows/digest/digest-workflow.js';
 
 export interface RequestDigestNowArgs {
   /** First and last local dates, YYYY-MM-DD, both inclusive. */
@@ -66,7 +65,7 @@ export async function requestDigestNow(
     ? `digest-request:${idPart(args.requestedBy.platform)}:${idPart(args.requestId)}`
     : `digest-range:${args.from}:${args.to}:${idPart(args.requestedBy.platform)}:${idPart(args.requestedBy.userId)}`;
   try {
-    await client.workflow.start<typeof digestWorkflow>(DIGEST_WORKFLOW_TYPE, {
+    await client.workflow.start(digestWorkflow, {
       taskQueue: args.taskQueue,
       workflowId,
       args: [input],
