@@ -14,15 +14,32 @@ export const ACTION_ROLES: Record<RequestActionKind, readonly Role[]> = {
   cancel: ['custody', 'admin'],
 };
 
-/** Resolves a chat identity to its role grants from the protocol's people list. */
-export function rolesFor(people: readonly Person[], actor: Pick<Actor, 'platform' | 'userId'>): RoleGrant[] {
+/**
+ * Resolves a chat identity to its role grants from the protocol's people list. A person entry may
+ * name one user (Slack user ID, Teams AAD object ID) or a Slack user group (`slackUserGroup`,
+ * matched against the groups the Slack edge found the user in). Every matching entry counts, so a
+ * user's own entry and their groups' entries add up.
+ */
+export function rolesFor(
+  people: readonly Person[],
+  actor: Pick<Actor, 'platform' | 'userId'> & { groups?: readonly string[] | undefined },
+): RoleGrant[] {
   if (actor.platform === 'system') return [];
-  const person = people.find((p) => (actor.platform === 'slack' ? p.slack : p.teams) === actor.userId);
-  if (!person) return [];
-  return person.roles.map((role) => ({
-    role,
-    localAuthorityIds: role === 'responder' ? [...person.localAuthorities] : [],
-  }));
+  const groups = actor.platform === 'slack' ? (actor.groups ?? []) : [];
+  const matches = people.filter(
+    (p) =>
+      (actor.platform === 'slack' ? p.slack : p.teams) === actor.userId ||
+      (p.slackUserGroup !== undefined && groups.includes(p.slackUserGroup)),
+  );
+  const byRole = new Map<Role, Set<string>>();
+  for (const person of matches) {
+    for (const role of person.roles) {
+      const las = byRole.get(role) ?? new Set<string>();
+      if (role === 'responder') person.localAuthorities.forEach((la) => las.add(la));
+      byRole.set(role, las);
+    }
+  }
+  return [...byRole].map(([role, las]) => ({ role, localAuthorityIds: [...las] }));
 }
 
 export function hasRole(grants: readonly RoleGrant[], role: Role): boolean {

@@ -8,6 +8,8 @@ export const actorSchema = z.object({
   platform: z.enum(['slack', 'teams', 'system']),
   userId: z.string().min(1, 'The user ID is missing'),
   displayName: z.string().max(200).optional(),
+  /** Slack user groups the edge found this user in (for roles mapped to a group). */
+  groups: z.array(z.string().min(1)).max(100).optional(),
 });
 export type Actor = z.infer<typeof actorSchema>;
 

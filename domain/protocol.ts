@@ -83,11 +83,18 @@ export const personSchema = z
     name: z.string().min(1),
     slack: z.string().optional(),
     teams: z.string().optional(),
+    /** A Slack user group ID (S…): everyone in it holds these roles. */
+    slackUserGroup: z
+      .string()
+      .regex(/^S[A-Z0-9]+$/, 'A Slack user group ID starts with S')
+      .optional(),
     roles: z.array(roleSchema).min(1),
     /** Responders: the local authorities they answer for. */
     localAuthorities: z.array(z.string()).default([]),
   })
-  .refine((p) => p.slack || p.teams, { message: 'A person needs a Slack or a Teams ID' });
+  .refine((p) => p.slack || p.teams || p.slackUserGroup, {
+    message: 'A person needs a Slack user ID, a Teams ID or a Slack user group',
+  });
 export type Person = z.infer<typeof personSchema>;
 
 export const protocolSchema = z

@@ -11,13 +11,23 @@ import type { SlackBotDeps } from './deps.js';
 
 export type SlackClient = AllMiddlewareArgs['client'];
 
-export function slackActor(user: {
-  id: string;
-  name?: string | undefined;
-  username?: string | undefined;
-}): Actor {
+export function slackActor(
+  user: {
+    id: string;
+    name?: string | undefined;
+    username?: string | undefined;
+  },
+  deps?: Pick<SlackBotDeps, 'userGroups'>,
+): Actor {
   const displayName = user.name ?? user.username;
-  return { platform: 'slack', userId: user.id, ...(displayName ? { displayName } : {}) };
+  // Group membership travels with the actor, so the workflow's own role check sees it too.
+  const groups = deps?.userGroups?.groupsOf(user.id) ?? [];
+  return {
+    platform: 'slack',
+    userId: user.id,
+    ...(displayName ? { displayName } : {}),
+    ...(groups.length ? { groups } : {}),
+  };
 }
 
 export function grantsOf(deps: SlackBotDeps, actor: Actor): RoleGrant[] {

@@ -34,6 +34,8 @@ export interface SlackBotDeps {
   now: () => Date;
   /** Clicks seen in the last few seconds, so a double-click is one click. */
   recentClicks: RecentSet;
+  /** Members of the Slack user groups that the protocol maps to roles. */
+  userGroups?: { groupsOf(userId: string): string[] } | undefined;
   /** Starts a leads digest now (`/bedrequest digest …`); absent, the command says it is not available. */
   digests?: DigestRequests | undefined;
 }

@@ -32,6 +32,7 @@ import { register as registerEvents } from './events/index.js';
 import { close, createHttpServer, EVENTS_PATH, listen } from './transport/http-server.js';
 import { createRecentSet } from './recent-set.js';
 import { createRequestGuard } from './transport/request-guard.js';
+import { SlackUserGroups } from './user-groups.js';
 import { register as registerViews } from './views/index.js';
 
 export { createSlackChatPort, type SlackChatPortOptions } from './chat-port.js';
@@ -83,6 +84,7 @@ export function createSlackBot(options: CreateSlackBotOptions): SlackBot {
     digests: options.digests,
   };
   let server: Server | undefined;
+  let userGroups: SlackUserGroups | undefined;
   let socketReceiver: SocketModeReceiver | undefined;
 
   const clientOptions: webApi.WebClientOptions = {
@@ -107,6 +109,11 @@ export function createSlackBot(options: CreateSlackBotOptions): SlackBot {
         `Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code}). Check the token and SLACK_API_URL.`,
       );
     }
+    // Role grants through Slack user groups: read once now, then refreshed in the background.
+    userGroups = SlackUserGroups.fromProtocol(probe, options.protocol, log);
+    await userGroups.refresh();
+    userGroups.start();
+    deps.userGroups = userGroups;
     const logger = boltLogger(log);
     const common = {
       token: env.botToken,
@@ -165,6 +172,7 @@ export function createSlackBot(options: CreateSlackBotOptions): SlackBot {
       return bound;
     },
     async stop(): Promise<void> {
+      userGroups?.stop();
       if (socketReceiver) await socketReceiver.stop();
       if (server?.listening) await close(server);
     },

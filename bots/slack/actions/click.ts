@@ -39,7 +39,7 @@ export function parseClick(deps: SlackBotDeps, body: unknown, actionIdPrefix: st
     return null;
   }
   return {
-    actor: slackActor(b.user),
+    actor: slackActor(b.user, deps),
     workflowId: workflowId.data,
     triggerId: b.trigger_id,
     channel: b.container?.channel_id ?? b.channel?.id,

@@ -29,7 +29,7 @@ export function bedRequestCommand(deps: SlackBotDeps) {
       await digestCommand(deps, command, digest[1] ?? '', ack, client);
       return;
     }
-    const actor = slackActor({ id: command.user_id, name: command.user_name });
+    const actor = slackActor({ id: command.user_id, name: command.user_name }, deps);
     const grants = grantsOf(deps, actor);
     if (!hasRole(grants, 'custody') && !hasRole(grants, 'admin')) {
       await ack({ response_type: 'ephemeral', text: NOT_CUSTODY_TEXT });

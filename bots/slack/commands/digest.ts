@@ -24,7 +24,7 @@ export async function digestCommand(
   ack: AckFn<string | RespondArguments>,
   client: SlackClient,
 ): Promise<void> {
-  const actor = slackActor({ id: command.user_id, name: command.user_name });
+  const actor = slackActor({ id: command.user_id, name: command.user_name }, deps);
   const check = checkDigestRequest(deps, {
     actor,
     rest,

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { errorCode, grantsOf, nowIso } from '../common.js';
+import { errorCode, grantsOf, nowIso, slackActor } from '../common.js';
 import type { SlackBotDeps } from '../deps.js';
 import { homeView, rowsForRole, type HomeRow } from '../blocks/home.js';
 import { appHomeOpenedSchema } from '../payloads.js';
@@ -19,7 +19,7 @@ export function appHomeOpened(deps: SlackBotDeps) {
     const parsed = appHomeOpenedSchema.safeParse(event);
     if (!parsed.success || (parsed.data.tab !== undefined && parsed.data.tab !== 'home')) return;
     const userId = parsed.data.user;
-    const grants = grantsOf(deps, { platform: 'slack', userId });
+    const grants = grantsOf(deps, slackActor({ id: userId }, deps));
     try {
       const open = grants.length ? rowsForRole(await deps.store.listOpenRequests(), grants, userId) : [];
       open.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));

@@ -38,7 +38,7 @@ export function bedRequestSubmit(deps: SlackBotDeps, submitted: RecentSet) {
       return;
     }
     const { user, view } = parsed.data;
-    const actor = slackActor(user);
+    const actor = slackActor(user, deps);
     const grants = grantsOf(deps, actor);
     if (!hasRole(grants, 'custody') && !hasRole(grants, 'admin')) {
       await ack({ response_action: 'errors', errors: { custodyRecordNumber: NOT_CUSTODY_TEXT } });

@@ -33,7 +33,7 @@ export function submitActionModal(deps: SlackBotDeps, kind: ModalActionKind) {
       return;
     }
     await ack();
-    const actor = slackActor(user);
+    const actor = slackActor(user, deps);
     const to = { userId: user.id, channel: meta.channel };
     const workflowId = meta.workflowId;
     if (!workflowId) {

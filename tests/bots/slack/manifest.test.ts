@@ -44,6 +44,7 @@ describe('Slack app manifest', () => {
       'commands',
       'files:write',
       'im:write',
+      'usergroups:read',
     ]);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);

@@ -41,6 +41,8 @@ export interface FakeSlackWebApi {
   okCallsTo(method: string): RecordedCall[];
   /** The next calls of `method` answer these faults, in order, then normal service resumes. */
   failNext(method: string, ...faults: Fault[]): void;
+  /** Members that usergroups.users.list answers for a user group. */
+  setUserGroup(group: string, users: string[]): void;
   /** The ws:// URL apps.connections.open hands out (Socket Mode). */
   setSocketUrl(url: string): void;
   messagesIn(channel: string): StoredMessage[];
@@ -87,6 +89,7 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
     for (const l of listeners) l(call);
   };
   let socketUrl = '';
+  const userGroups = new Map<string, string[]>();
   let seq = 0;
   let viewSeq = 0;
   let uploads = 0;
@@ -119,6 +122,10 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
         return token?.startsWith('xapp-')
           ? { ok: true, url: socketUrl }
           : { ok: false, error: 'invalid_auth' };
+      case 'usergroups.users.list': {
+        const users = userGroups.get(str('usergroup'));
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
       case 'conversations.open':
         return { ok: true, channel: { id: dmFor(str('users').split(',')[0] ?? '') } };
       case 'chat.postMessage': {
@@ -228,6 +235,7 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
     url: base,
     calls,
     messages,
+    setUserGroup: (group, users) => void userGroups.set(group, users),
     callsTo: (method) => calls.filter((c) => c.method === method),
     okCallsTo: (method) => calls.filter((c) => c.method === method && c.ok),
     failNext(method, ...list) {

@@ -41,8 +41,11 @@ export async function startSlackHarness<
   digests?: DigestRequests;
   /** The bot's logger (default: silent, or SLACK_TEST_LOG's level). */
   log?: Logger;
+  /** Slack user groups and their members, as usergroups.users.list will answer. */
+  userGroups?: Record<string, string[]>;
 }): Promise<SlackHarness & { engine: E }> {
   const api = await startFakeSlackWebApi();
+  for (const [group, users] of Object.entries(opts.userGroups ?? {})) api.setUserGroup(group, users);
   const socket = opts.transport === 'socket' ? await startFakeSocketMode() : undefined;
   if (socket) api.setSocketUrl(socket.url);
   const protocol = opts.protocol ?? testProtocol();
