@@ -1,10 +1,11 @@
 import type { ActionEnvelope, RequestAction } from './actions.js';
+import { requestWarnings, type BedRequestInput } from './bed-request.js';
 import { ACTION_ROLES, hasRole, isResponderFor } from './authorise.js';
 import { certificateText } from './certificate.js';
 import { FailureCode, type Refusal } from './failures.js';
 import type { OutcomeCode } from './outcomes.js';
 import { SYSTEM_ACTOR, type Actor, type RoleGrant } from './people.js';
-import type { RequestStatus, RequestView } from './request-view.js';
+import type { RequestStatus, RequestView, Route } from './request-view.js';
 
 /**
  * The role × action × state rules of a bed request. The workflow applies them authoritatively
@@ -203,6 +204,45 @@ export function statusOf(view: Omit<RequestView, 'status'>): RequestStatus {
 
 function withStatus(view: RequestView): RequestView {
   return { ...view, status: statusOf(view) };
+}
+
+/** The view of a request just opened: what the workflow holds before anyone has acted. */
+export function openingView(
+  request: BedRequestInput,
+  opened: {
+    workflowId: string;
+    caseRef: string;
+    custodySuiteName: string;
+    localAuthorityName: string;
+    route: Route;
+    outOfArea: boolean;
+    requestedAt: string;
+  },
+): RequestView {
+  return {
+    workflowId: opened.workflowId,
+    caseRef: opened.caseRef,
+    custodyRecordNumber: request.custodyRecordNumber,
+    custodySuiteId: request.custodySuiteId,
+    custodySuiteName: opened.custodySuiteName,
+    localAuthorityId: request.homeLocalAuthorityId,
+    localAuthorityName: opened.localAuthorityName,
+    route: opened.route,
+    outOfArea: opened.outOfArea,
+    age: request.age,
+    accommodation: request.accommodation,
+    warnings: [...requestWarnings(request), ...(opened.outOfArea ? (['out_of_area'] as const) : [])],
+    status: 'awaiting_acknowledgement',
+    chargedAt: request.chargedAt,
+    requestedAt: opened.requestedAt,
+    nextCourtSitting: request.nextCourtSitting,
+    requestingOfficer: request.requestingOfficer,
+    declines: [],
+    questions: [],
+    escalationLevel: 0,
+    escalations: [],
+    updatedAt: opened.requestedAt,
+  };
 }
 
 /**

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { actionEnvelopeSchema, type RequestAction } from '../../domain/actions.js';
 import { rolesFor } from '../../domain/authorise.js';
 import { FailureCode } from '../../domain/failures.js';
+import { bedRequestInputSchema } from '../../domain/bed-request.js';
 import type { RoleGrant } from '../../domain/people.js';
 import {
+  openingView,
   applyAction,
   applyCourtDeadline,
   applyEscalation,
@@ -414,5 +416,40 @@ describe('the action envelope schema at the edge', () => {
       },
     });
     expect(parsed.action).toMatchObject({ notes: '' });
+  });
+});
+
+describe('openingView', () => {
+  it('opens awaiting acknowledgement, with the warnings of a secure request at 12 and an out-of-area child', () => {
+    const request = bedRequestInputSchema.parse({
+      custodyRecordNumber: 'NC-1',
+      custodySuiteId: 'northampton-cjc',
+      child: { pncId: '13/1A' },
+      age: 12,
+      homeLocalAuthorityId: 'milton-keynes',
+      chargedAt: '2013-02-18T21:00:00Z',
+      bailRefusalGround: 'commit_offence',
+      nextCourtSitting: '2013-02-19T10:00:00Z',
+      accommodation: 'secure',
+      seriousHarmJustification: 'Threatened a named witness with a knife',
+      requestingOfficer: { platform: 'slack', userId: 'U0SERGEANT' },
+    });
+    const view = openingView(request, {
+      workflowId: 'w',
+      caseRef: 'CN-1',
+      custodySuiteName: 'Northampton',
+      localAuthorityName: 'Milton Keynes',
+      route: 'out_of_hours',
+      outOfArea: true,
+      requestedAt: '2013-02-18T21:05:00Z',
+    });
+    expect(view).toMatchObject({
+      status: 'awaiting_acknowledgement',
+      localAuthorityId: 'milton-keynes',
+      warnings: ['secure_under_13_needs_secretary_of_state', 'out_of_area'],
+      updatedAt: '2013-02-18T21:05:00Z',
+      escalationLevel: 0,
+    });
+    expect(JSON.stringify(view)).not.toContain('13/1A');
   });
 });

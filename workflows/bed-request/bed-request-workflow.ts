@@ -11,12 +11,7 @@ import {
 import type { createActivities } from '../../activities/index.js';
 import { actionEnvelopeSchema, type ActionEnvelope } from '../../domain/actions.js';
 import { rolesFor } from '../../domain/authorise.js';
-import {
-  bedRequestInputSchema,
-  requestWarnings,
-  type BedRequestInput,
-  type RequestWarning,
-} from '../../domain/bed-request.js';
+import { bedRequestInputSchema, type BedRequestInput } from '../../domain/bed-request.js';
 import type { Destination, OutboundMessage, RequestEvent } from '../../domain/chat-port.js';
 import { FailureCode, type Refusal } from '../../domain/failures.js';
 import type { Actor } from '../../domain/people.js';
@@ -26,6 +21,7 @@ import {
   applyEscalation,
   checkAction,
   isResolving,
+  openingView,
 } from '../../domain/request-rules.js';
 import type { RequestView } from '../../domain/request-view.js';
 import type { ProtocolSnapshot } from '../../domain/routing.js';
@@ -170,32 +166,15 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
           : {}),
       },
     });
-    const warnings: RequestWarning[] = [...requestWarnings(request)];
-    if (snapshot.routing.outOfArea) warnings.push('out_of_area');
-    view = {
+    view = openingView(request, {
       workflowId,
       caseRef,
-      custodyRecordNumber: request.custodyRecordNumber,
-      custodySuiteId: request.custodySuiteId,
       custodySuiteName: snapshot.custodySuite.name,
-      localAuthorityId: snapshot.localAuthority.id,
       localAuthorityName: snapshot.localAuthority.name,
       route: snapshot.routing.route,
       outOfArea: snapshot.routing.outOfArea,
-      age: request.age,
-      accommodation: request.accommodation,
-      warnings,
-      status: 'awaiting_acknowledgement',
-      chargedAt: request.chargedAt,
       requestedAt: input.requestedAt,
-      nextCourtSitting: request.nextCourtSitting,
-      requestingOfficer: request.requestingOfficer,
-      declines: [],
-      questions: [],
-      escalationLevel: 0,
-      escalations: [],
-      updatedAt: input.requestedAt,
-    };
+    });
     lastChangeAtMs = Date.parse(input.requestedAt);
     ladder = startLadder(facts(), snapshot.ladder, snapshot.timeZone);
     eventSeq = 0;

@@ -1,14 +1,10 @@
 import type { ActionEnvelope } from '../../../../domain/actions.js';
 import { rolesFor } from '../../../../domain/authorise.js';
-import {
-  bedRequestWorkflowId,
-  requestWarnings,
-  type BedRequestInput,
-} from '../../../../domain/bed-request.js';
+import { bedRequestWorkflowId, type BedRequestInput } from '../../../../domain/bed-request.js';
 import type { ChatPort, MessageRef, RequestEvent } from '../../../../domain/chat-port.js';
 import type { Protocol } from '../../../../domain/protocol.js';
 import type { RequestView } from '../../../../domain/request-view.js';
-import { applyAction, checkAction } from '../../../../domain/request-rules.js';
+import { applyAction, checkAction, openingView } from '../../../../domain/request-rules.js';
 import type { BedRequestClient, BotStore } from '../../../../bots/slack/deps.js';
 import type { ChildIdentity } from '../../../../domain/bed-request.js';
 import type { Actor } from '../../../../domain/people.js';
@@ -51,30 +47,15 @@ export class FakeEngine implements BedRequestClient {
     const la = this.protocol.localAuthorities.find((l) => l.id === input.homeLocalAuthorityId);
     if (!suite || !la) return Promise.reject(new Error('unknown suite or LA'));
     const outOfArea = suite.localAuthorityId !== la.id;
-    const view: RequestView = {
+    const view = openingView(input, {
       workflowId,
       caseRef: `CN-${String(this.views.size + 1).padStart(6, '0')}`,
-      custodyRecordNumber: input.custodyRecordNumber,
-      custodySuiteId: suite.id,
       custodySuiteName: suite.name,
-      localAuthorityId: la.id,
       localAuthorityName: la.name,
       route: 'out_of_hours',
       outOfArea,
-      age: input.age,
-      accommodation: input.accommodation,
-      warnings: [...requestWarnings(input), ...(outOfArea ? (['out_of_area'] as const) : [])],
-      status: 'awaiting_acknowledgement',
-      chargedAt: input.chargedAt,
       requestedAt,
-      nextCourtSitting: input.nextCourtSitting,
-      requestingOfficer: input.requestingOfficer,
-      declines: [],
-      questions: [],
-      escalationLevel: 0,
-      escalations: [],
-      updatedAt: requestedAt,
-    };
+    });
     this.views.set(workflowId, view);
     this.identities.set(workflowId, input.child);
     this.enqueue(() => this.deliverCards(view, true));

@@ -1,12 +1,8 @@
 import type { ActionEnvelope } from '../../../../domain/actions.js';
 import { rolesFor } from '../../../../domain/authorise.js';
-import {
-  bedRequestWorkflowId,
-  requestWarnings,
-  type BedRequestInput,
-} from '../../../../domain/bed-request.js';
+import { bedRequestWorkflowId, type BedRequestInput } from '../../../../domain/bed-request.js';
 import type { Protocol } from '../../../../domain/protocol.js';
-import { applyAction, checkAction } from '../../../../domain/request-rules.js';
+import { applyAction, checkAction, openingView } from '../../../../domain/request-rules.js';
 import type { RequestView } from '../../../../domain/request-view.js';
 import type { RecordsStore } from '../../../../store/records-store.js';
 import type { BedRequests } from '../../../../bots/teams/deps.js';
@@ -64,30 +60,18 @@ export class FakeBedRequests implements BedRequests {
       requestingOfficer: input.requestingOfficer,
       identity: input.child,
     });
-    this.views.set(workflowId, {
+    this.views.set(
       workflowId,
-      caseRef: registered.caseRef,
-      custodyRecordNumber: input.custodyRecordNumber,
-      custodySuiteId: input.custodySuiteId,
-      custodySuiteName: suite?.name ?? input.custodySuiteId,
-      localAuthorityId: input.homeLocalAuthorityId,
-      localAuthorityName: la?.name ?? input.homeLocalAuthorityId,
-      route: 'out_of_hours',
-      outOfArea,
-      age: input.age,
-      accommodation: input.accommodation,
-      warnings: [...requestWarnings(input), ...(outOfArea ? (['out_of_area'] as const) : [])],
-      status: 'awaiting_acknowledgement',
-      chargedAt: input.chargedAt,
-      requestedAt,
-      nextCourtSitting: input.nextCourtSitting,
-      requestingOfficer: input.requestingOfficer,
-      declines: [],
-      questions: [],
-      escalationLevel: 0,
-      escalations: [],
-      updatedAt: requestedAt,
-    });
+      openingView(input, {
+        workflowId,
+        caseRef: registered.caseRef,
+        custodySuiteName: suite?.name ?? input.custodySuiteId,
+        localAuthorityName: la?.name ?? input.homeLocalAuthorityId,
+        route: 'out_of_hours',
+        outOfArea,
+        requestedAt,
+      }),
+    );
     return { status: 'started' as const, workflowId };
   }
 

@@ -1,4 +1,5 @@
 import type { RequestView } from '../../../../domain/request-view.js';
+import { sampleView as sharedSampleView } from '../../shared/fixtures.js';
 import { AAD } from './teams-protocol.js';
 
 /** The identity used in tests: it must never appear on a shared card or in a log line. */
@@ -16,33 +17,9 @@ export const RESPONDER = {
   displayName: 'Duty social worker',
 };
 
-/** A request view as the workflow's `state` query returns it (no personal data). */
+/** The shared sample view, requested by the Teams sergeant. */
 export function sampleView(overrides: Partial<RequestView> = {}): RequestView {
-  return {
-    workflowId: 'bed-request:NORTHAMPTON-CJC:NC-2013-0218',
-    caseRef: 'CN-7K3F9Q',
-    custodyRecordNumber: 'NC-2013-0218',
-    custodySuiteId: 'northampton-cjc',
-    custodySuiteName: 'Northampton Criminal Justice Centre',
-    localAuthorityId: 'west-northamptonshire',
-    localAuthorityName: 'West Northamptonshire Council',
-    route: 'out_of_hours',
-    outOfArea: false,
-    age: 15,
-    accommodation: 'non_secure',
-    warnings: [],
-    status: 'awaiting_acknowledgement',
-    chargedAt: '2013-02-18T21:40:00Z',
-    requestedAt: '2013-02-18T21:45:00Z',
-    nextCourtSitting: '2013-02-19T10:00:00Z',
-    requestingOfficer: SERGEANT,
-    declines: [],
-    questions: [],
-    escalationLevel: 0,
-    escalations: [],
-    updatedAt: '2013-02-18T21:45:00Z',
-    ...overrides,
-  };
+  return sharedSampleView({ requestingOfficer: SERGEANT, ...overrides });
 }
 
 /** The same request at every stage the cards must render. */
