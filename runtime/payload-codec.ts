@@ -1,9 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { z } from 'zod';
+import { loadSecretKeys, parseKey } from '../store/secrets.js';
 
 // @temporalio/proto is CommonJS: its namespaces are reachable only through the default export under Node ESM.
 const { temporal } = proto;
@@ -77,46 +75,14 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-const keySchema = z
-  .string()
-  .trim()
-  .transform((s, ctx) => {
-    const buf = /^[0-9a-f]{64}$/i.test(s) ? Buffer.from(s, 'hex') : Buffer.from(s, 'base64');
-    if (buf.length !== 32) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be 32 bytes, as 64 hex digits or base64' });
-      return z.NEVER;
-    }
-    return buf;
-  });
-
-function parseKey(name: string, value: string): Buffer {
-  const r = keySchema.safeParse(value);
-  if (!r.success) throw new Error(`${name} ${r.error.issues[0]?.message ?? 'is not a valid key'}`);
-  return r.data;
-}
-
 /**
- * The payload key from CONCORDAT_PAYLOAD_KEY. In development (not NODE_ENV=production) a key is
- * generated once under the data directory and reused, so `npm start` works with no setup.
+ * The payload key from CONCORDAT_PAYLOAD_KEY. Outside production an unset key is generated once
+ * and kept with the store's development keys (`.data/secrets.json`), so `npm start` needs no setup.
  */
 export function loadPayloadCodec(env: NodeJS.ProcessEnv = process.env, dataDir = '.data'): EncryptionCodec {
+  const { CONCORDAT_PAYLOAD_KEY: key } = loadSecretKeys(env, dataDir, ['CONCORDAT_PAYLOAD_KEY']);
   const previous = env.CONCORDAT_PAYLOAD_KEY_PREVIOUS
     ? [parseKey('CONCORDAT_PAYLOAD_KEY_PREVIOUS', env.CONCORDAT_PAYLOAD_KEY_PREVIOUS)]
     : [];
-  if (env.CONCORDAT_PAYLOAD_KEY)
-    return new EncryptionCodec(parseKey('CONCORDAT_PAYLOAD_KEY', env.CONCORDAT_PAYLOAD_KEY), previous);
-  if (env.NODE_ENV === 'production') {
-    throw new Error('CONCORDAT_PAYLOAD_KEY is required in production (32 bytes, base64 or hex)');
-  }
-  const file = path.join(dataDir, 'payload-key');
-  let key: Buffer;
-  try {
-    key = parseKey(file, readFileSync(file, 'utf8'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    key = randomBytes(32);
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
-  }
   return new EncryptionCodec(key, previous);
 }

@@ -63,10 +63,14 @@ describe('loadPayloadCodec', () => {
   it('generates a dev key once and reuses it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'codec-'));
     const a = loadPayloadCodec({}, dir);
-    const key = readFileSync(path.join(dir, 'payload-key'), 'utf8');
-    expect(statSync(path.join(dir, 'payload-key')).mode & 0o777).toBe(0o600);
+    const file = path.join(dir, 'secrets.json');
+    const key = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>).CONCORDAT_PAYLOAD_KEY;
+    expect(key).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     const b = loadPayloadCodec({}, dir);
-    expect(readFileSync(path.join(dir, 'payload-key'), 'utf8')).toBe(key);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>).CONCORDAT_PAYLOAD_KEY).toBe(
+      key,
+    );
     const [enc] = await a.encode([converter.toPayload('x')]);
     expect(converter.fromPayload((await b.decode([enc!]))[0]!)).toBe('x');
   });
@@ -79,7 +83,7 @@ describe('loadPayloadCodec', () => {
 
   it('rejects a key of the wrong size, naming the variable', () => {
     expect(() => loadPayloadCodec({ CONCORDAT_PAYLOAD_KEY: 'c2hvcnQ=' })).toThrow(
-      /CONCORDAT_PAYLOAD_KEY must be 32 bytes/,
+      /CONCORDAT_PAYLOAD_KEY must be a 32-byte key/,
     );
   });
 });
