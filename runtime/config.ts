@@ -4,11 +4,17 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeConfigError, protocolSchema, type Protocol } from '../domain/protocol.js';
 
-/** Explicit boolean parsing: z.coerce.boolean() would read "false" as true. */
-export const envBoolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .optional()
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/**
+ * An environment flag, parsed explicitly (z.coerce.boolean() would read "false" as true): only
+ * true/false/1/0/yes/no. Unset or blank stays undefined, so each caller chooses its default.
+ */
+export const envBoolean = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'Write true or false' }) })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+);
 
 export const DEFAULT_CONFIG_PATH = 'config/concordat.example.yaml';
 

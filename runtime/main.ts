@@ -116,7 +116,9 @@ async function main(): Promise<void> {
     let teamsBot: TeamsBot | undefined;
     const adapters: Partial<Record<Platform, ChatPort>> = {};
     const slackConfigured = Boolean(env.SLACK_BOT_TOKEN?.trim());
-    const teamsEnabled = env.TEAMS_ENABLED === undefined ? true : envBoolean.parse(env.TEAMS_ENABLED);
+    const teamsFlag = envBoolean.safeParse(env.TEAMS_ENABLED);
+    if (!teamsFlag.success) throw new ConfigError('environment', 'TEAMS_ENABLED: Write true or false');
+    const teamsEnabled = teamsFlag.data ?? true;
 
     if (slackConfigured) {
       adapters.slack = createSlackChatPort({

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../runtime/config.js';
-
-/** Explicit booleans: only these words, so `SLACK_SOCKET_MODE=false` never reads as true. */
-const explicitBoolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], {
-    errorMap: () => ({ message: 'Write true or false' }),
-  })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+import { ConfigError, envBoolean } from '../../runtime/config.js';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -21,7 +14,7 @@ export const slackEnvSchema = z
       blankToUndefined,
       z.string().trim().startsWith('xapp-', 'An app-level token starts with xapp-').optional(),
     ),
-    SLACK_SOCKET_MODE: z.preprocess(blankToUndefined, explicitBoolean.optional()),
+    SLACK_SOCKET_MODE: envBoolean,
     SLACK_API_URL: z.preprocess(
       blankToUndefined,
       z.string().url('Give a URL like https://slack.com/api/').optional(),

@@ -68,8 +68,12 @@ describe('envBoolean', () => {
   it('reads "false" as false, unlike z.coerce.boolean()', () => {
     expect(envBoolean.parse('false')).toBe(false);
     expect(envBoolean.parse('0')).toBe(false);
-    expect(envBoolean.parse(undefined)).toBe(false);
+    expect(envBoolean.parse('no')).toBe(false);
     expect(envBoolean.parse('true')).toBe(true);
-    expect(() => envBoolean.parse('maybe')).toThrow();
+    expect(envBoolean.parse('yes')).toBe(true);
+    // Unset or blank is left to the caller's default.
+    expect(envBoolean.parse(undefined)).toBeUndefined();
+    expect(envBoolean.parse('  ')).toBeUndefined();
+    expect(() => envBoolean.parse('maybe')).toThrow(/Write true or false/);
   });
 });
