@@ -1,48 +1,26 @@
 import {
   type DigestFigures,
   type GroupFigures,
-  emptyOutcomeCounts,
   REPEAT_LIST_LIMIT,
   shortChildRef,
   type RepeatDetentionFigure,
-  TIMING_KEYS,
-  type TimingKey,
 } from '../../domain/digest/figures.js';
 import { trendWeeks, type DigestPeriod } from '../../domain/digest/period.js';
 import { findRepeatDetentions } from '../../domain/digest/repeats.js';
-import type { TimingFigure } from '../../domain/digest/stats.js';
 import { OPEN_LIST_LIMIT } from '../../domain/digest/view.js';
 import type { Protocol } from '../../domain/protocol.js';
 import {
   detentionDetails,
   digestGroupCounts,
+  emptyGroupCounts,
   groupKeyString,
   openRequestsAsOf,
   repeatDetentionMaterial,
   weeklyTrend,
-  type GroupCounts,
 } from '../../store/digest-queries.js';
 import type { SqlClient } from '../../store/sql-client.js';
 
 const DAY_MS = 86_400_000;
-
-function emptyCounts(): GroupCounts {
-  const none: TimingFigure = { n: 0, medianMs: null, p90Ms: null };
-  return {
-    requests: 0,
-    resolved: 0,
-    stillOpen: 0,
-    outcomes: emptyOutcomeCounts(),
-    transferred: 0,
-    detained: 0,
-    overnight: 0,
-    weekend: 0,
-    escalationLevels: [],
-    timings: Object.fromEntries(TIMING_KEYS.map((k) => [k, { ...none }])) as Record<TimingKey, TimingFigure>,
-    declineReasons: [],
-    stayReasons: [],
-  };
-}
 
 /**
  * Gathers every figure of one digest from the records store. Groups list every suite and local
@@ -117,7 +95,7 @@ export async function gatherDigestFigures(
   const group = (key: string, id: string, name: string): GroupFigures => ({
     id,
     name,
-    ...(groups.get(key)?.counts ?? emptyCounts()),
+    ...(groups.get(key)?.counts ?? emptyGroupCounts()),
     repeatDetentions: repeatsBy.get(key) ?? 0,
   });
 
