@@ -2,6 +2,13 @@ export type * from './records-store.js';
 export { openStore, createStoreFromEnv, type OpenStoreOptions, type Store } from './open-store.js';
 export { SqlRecordsStore, SYSTEM_WORKFLOW_ID } from './sql-records-store.js';
 export {
+  SqlPendingStartsStore,
+  type PendingStart,
+  type PendingStartStatus,
+  type PendingStartsStore,
+  type EnqueueResult,
+} from './pending-starts.js';
+export {
   loadStoreSecrets,
   loadSecretKeys,
   parseKey,

@@ -182,6 +182,29 @@ CREATE INDEX child_pseudonyms_kind_charged_idx ON child_pseudonyms (kind, charge
     // and cleared by the retention purge with the identity.
     sql: `ALTER TABLE requests ADD COLUMN details_enc text;`,
   },
+  {
+    version: 4,
+    name: 'pending starts outbox',
+    // Submits made while Temporal was unreachable, kept until the bots' drainer starts them (see
+    // docs/queued-submits.md). The request carries the child's identity, so it is stored only as
+    // ciphertext and cleared once the workflow has started; the row stays as a record of the wait.
+    sql: `
+CREATE TABLE pending_starts (
+  workflow_id     text PRIMARY KEY,
+  -- AES-256-GCM ciphertext of the validated BedRequestInput JSON; NULL once started.
+  input_enc       text,
+  -- The sergeant's submit: the workflow is started with it, so the ladder counts from then.
+  requested_at    timestamptz NOT NULL,
+  attempts        integer NOT NULL DEFAULT 0,
+  last_error      text,
+  last_attempt_at timestamptz,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  started_at      timestamptz,
+  CHECK ((started_at IS NULL) = (input_enc IS NOT NULL))
+);
+CREATE INDEX pending_starts_queued_idx ON pending_starts (created_at) WHERE started_at IS NULL;
+`,
+  },
 ];
 
 const LEDGER = `

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { runMigrations } from './migrations.js';
 import { loadStoreSecrets, type StoreSecrets } from './secrets.js';
+import { SqlPendingStartsStore, type PendingStartsStore } from './pending-starts.js';
 import { openPglite, openPostgres, SCHEMA_NAME, type SqlClient } from './sql-client.js';
 import { SqlRecordsStore } from './sql-records-store.js';
 
@@ -17,8 +18,11 @@ export interface OpenStoreOptions {
   secrets: StoreSecrets;
 }
 
-/** The store plus its backend, for callers that need it (digests, export, tests). */
-export type Store = SqlRecordsStore;
+/**
+ * The store plus its backend, for callers that need it (digests, export, tests), and the outbox
+ * of starts queued while Temporal was unreachable (same database, same data key).
+ */
+export type Store = SqlRecordsStore & { readonly pendingStarts: PendingStartsStore };
 
 /** Opens the database (PGlite or Postgres), runs pending migrations, and returns the store. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
@@ -38,7 +42,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await client.close().catch(() => undefined);
     throw err;
   }
-  return new SqlRecordsStore(client, options.secrets);
+  return Object.assign(new SqlRecordsStore(client, options.secrets), {
+    pendingStarts: new SqlPendingStartsStore(client, options.secrets.dataKey),
+  });
 }
 
 const storeEnvSchema = z.object({
