@@ -2,19 +2,31 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { ActionEnvelope } from '../domain/actions.js';
 import { bedRequestInputSchema, bedRequestWorkflowId, type BedRequestInput } from '../domain/bed-request.js';
 import type { RequestView } from '../domain/request-view.js';
+import type { PendingStartsStore } from '../store/pending-starts.js';
 import { bedRequestWorkflow } from '../workflows/bed-request/bed-request-workflow.js';
 import { actionSignal, stateQuery } from '../workflows/bed-request/messages.js';
+import type { Logger } from './logger.js';
+import { describeTemporalError, isTemporalUnreachable } from './temporal-unreachable.js';
 
 /** The task queue the worker polls and the bots start bed requests on. */
 export const TASK_QUEUE = 'concordat';
 
-export type StartStatus = 'started' | 'already_open' | 'already_closed';
+/**
+ * How long a start may wait for Temporal before it counts as unreachable. Without a deadline the
+ * client retries UNAVAILABLE for about 20 s; this keeps a queued answer inside Teams' 5-second
+ * invoke (the bot's budget is 4 s).
+ */
+export const DEFAULT_START_DEADLINE_MS = 3_000;
+
+export type StartStatus = 'started' | 'already_open' | 'already_closed' | 'queued';
 
 export interface BedRequestClient {
   /**
    * Starts the request's workflow. The ID comes from the custody suite and record number, so a
    * double submit or a retried webhook starts nothing: it answers `already_open` (or
    * `already_closed` when that request has ended) with the existing workflow ID.
+   * With an outbox, a start that cannot reach Temporal is kept and answers `queued`; so does any
+   * submit of that record while it waits (docs/queued-submits.md).
    * Throws a ZodError when the input is not a valid bed request (the edge validates first).
    */
   start(input: BedRequestInput, requestedAt: string): Promise<{ status: StartStatus; workflowId: string }>;
@@ -24,33 +36,104 @@ export interface BedRequestClient {
   view(workflowId: string): Promise<RequestView | null>;
 }
 
-export function createBedRequestClient(client: Client, opts: { taskQueue: string }): BedRequestClient {
+export interface BedRequestClientOptions {
+  taskQueue: string;
+  /** Where a start that cannot reach Temporal is kept. Absent: such a start throws, as before. */
+  outbox?: PendingStartsStore | undefined;
+  /**
+   * Deadline of one start call. Default: {@link DEFAULT_START_DEADLINE_MS} with an outbox (a late
+   * answer is queued), none without one (the call waits out the client's own retries).
+   */
+  startDeadlineMs?: number | undefined;
+  /** Called after a start reached Temporal: the drainer's cue that queued starts can go now. */
+  onReachable?: (() => void) | undefined;
+  log?: Logger | undefined;
+  /**
+   * The clock that stamps each action's `sentAt`, which the workflow decides the action's time by
+   * (docs/durability.md, "The stale clock"). Default: the system clock. Time-skipping tests pass
+   * the test server's clock.
+   */
+  actionClock?: (() => number | Promise<number>) | undefined;
+}
+
+/**
+ * Starts one bed-request workflow with the options every start must share (the bots' and the
+ * outbox drainer's): the workflow ID is the request's, and neither a running nor a closed request
+ * is ever replaced. `already_exists` covers both.
+ */
+export async function startBedRequestWorkflow(
+  client: Client,
+  opts: { taskQueue: string; workflowId: string; deadlineMs?: number | undefined },
+  request: BedRequestInput,
+  requestedAt: string,
+): Promise<'started' | 'already_exists'> {
+  const start = () =>
+    client.workflow.start(bedRequestWorkflow, {
+      taskQueue: opts.taskQueue,
+      workflowId: opts.workflowId,
+      args: [{ request, requestedAt }],
+      // One request per custody record, ever: neither a running nor a closed one is replaced.
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  try {
+    await (opts.deadlineMs === undefined
+      ? start()
+      : client.withDeadline(Date.now() + opts.deadlineMs, start));
+    return 'started';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already_exists';
+    throw err;
+  }
+}
+
+export function createBedRequestClient(client: Client, opts: BedRequestClientOptions): BedRequestClient {
+  const deadlineMs = opts.startDeadlineMs ?? (opts.outbox ? DEFAULT_START_DEADLINE_MS : undefined);
+  const { outbox, log } = opts;
   return {
     async start(input, requestedAt) {
       const request = bedRequestInputSchema.parse(input);
       const workflowId = bedRequestWorkflowId(request.custodySuiteId, request.custodyRecordNumber);
-      try {
-        await client.workflow.start(bedRequestWorkflow, {
-          taskQueue: opts.taskQueue,
-          workflowId,
-          args: [{ request, requestedAt }],
-          // One request per custody record, ever: neither a running nor a closed one is replaced.
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-        return { status: 'started', workflowId };
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        const description = await client.workflow.getHandle(workflowId).describe();
-        return {
-          status: description.status.name === 'RUNNING' ? 'already_open' : 'already_closed',
-          workflowId,
-        };
+      // A record already waiting stays one request: the drainer starts it with its first submit time.
+      if (outbox && (await outbox.status(workflowId))?.state === 'queued') {
+        return { status: 'queued', workflowId };
       }
+      let started: 'started' | 'already_exists';
+      try {
+        started = await startBedRequestWorkflow(
+          client,
+          { taskQueue: opts.taskQueue, workflowId, deadlineMs },
+          request,
+          requestedAt,
+        );
+      } catch (err) {
+        if (!outbox || !isTemporalUnreachable(err)) throw err;
+        const kept = await outbox.enqueue({ workflowId, input: request, requestedAt });
+        // Queued before and since started: Temporal has the request, but cannot say in what state.
+        if (kept.outcome === 'already_started') throw err;
+        log?.warn(
+          {
+            workflowId,
+            outcome: kept.outcome,
+            requestedAt: kept.requestedAt,
+            err: describeTemporalError(err),
+          },
+          'Temporal unreachable: bed request kept in the outbox',
+        );
+        return { status: 'queued', workflowId };
+      }
+      opts.onReachable?.();
+      if (started === 'started') return { status: 'started', workflowId };
+      const description = await client.workflow.getHandle(workflowId).describe();
+      return {
+        status: description.status.name === 'RUNNING' ? 'already_open' : 'already_closed',
+        workflowId,
+      };
     },
 
     async act(workflowId, envelope) {
-      await client.workflow.getHandle(workflowId).signal(actionSignal, envelope);
+      const sentAt = new Date(await (opts.actionClock ?? Date.now)()).toISOString();
+      await client.workflow.getHandle(workflowId).signal(actionSignal, { ...envelope, sentAt });
     },
 
     async view(workflowId) {

@@ -28,6 +28,7 @@ import { createLogger, temporalLoggerFor } from './logger.js';
 import { loadPayloadCodec } from './payload-codec.js';
 import { requestDigestNow } from './digest-client.js';
 import { ensureSchedules } from './schedules.js';
+import { createStartOutboxDrainer, type StartOutboxDrainer } from './start-outbox.js';
 import { connectClient, connectWorker, temporalSettings } from './temporal-connection.js';
 import { createWorker } from './worker.js';
 
@@ -104,7 +105,15 @@ async function main(): Promise<void> {
 
     const client: Client = await connectClient(codec, env);
     stoppers.push({ name: 'temporal client', stop: () => client.connection.close() });
-    const bedRequests = createBedRequestClient(client, { taskQueue: TASK_QUEUE });
+    // The bots keep a submit made while Temporal is unreachable and start it later
+    // (docs/queued-submits.md); any start that gets through is the drainer's cue to go at once.
+    let drainer: StartOutboxDrainer | undefined;
+    const bedRequests = createBedRequestClient(client, {
+      taskQueue: TASK_QUEUE,
+      ...(runBots ? { outbox: store.pendingStarts } : {}),
+      onReachable: () => drainer?.kick(),
+      log,
+    });
     // An admin's "digest from … to …" in either bot.
     const digests: DigestRequests = {
       requestNow: (args) =>
@@ -182,6 +191,15 @@ async function main(): Promise<void> {
     }
 
     if (runBots) {
+      const outboxDrainer = createStartOutboxDrainer({
+        client,
+        taskQueue: TASK_QUEUE,
+        outbox: store.pendingStarts,
+        log,
+      });
+      drainer = outboxDrainer;
+      stoppers.push({ name: 'start outbox', stop: () => outboxDrainer.stop() });
+      lines.push('Outbox        submits made while Temporal is unreachable start when it is back');
       if (slackConfigured) {
         slackBot = createSlackBot({ protocol, bedRequests, store, env, log, digests });
         const port = await slackBot.start();

@@ -16,7 +16,7 @@ export interface BedRequestClient {
   start(
     input: BedRequestInput,
     requestedAt: string,
-  ): Promise<{ status: 'started' | 'already_open' | 'already_closed'; workflowId: string }>;
+  ): Promise<{ status: 'started' | 'already_open' | 'already_closed' | 'queued'; workflowId: string }>;
   act(workflowId: string, envelope: ActionEnvelope): Promise<void>;
   view(workflowId: string): Promise<RequestView | null>;
 }

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { hasRole } from '../../../domain/authorise.js';
 import { FailureCode } from '../../../domain/failures.js';
 import { ENGINE_UNAVAILABLE_TEXT, describeRefusal } from '../../shared/failure-text.js';
+import { queuedSubmitText } from '../../shared/queued-text.js';
 import { ageText, statusLabel } from '../../shared/view-text.js';
 import { NOT_CUSTODY_TEXT } from '../commands/bed-request.js';
 import { errorCode, grantsOf, nowIso, replyPrivately, slackActor } from '../common.js';
@@ -77,6 +78,10 @@ export function bedRequestSubmit(deps: SlackBotDeps, submitted: RecentSet) {
         `Bed request sent for custody record ${input.custodyRecordNumber}. The duty team or EDT has been ` +
           `asked for accommodation. ${custodyChannelHint(deps, input.custodySuiteId)}`,
       );
+      return;
+    }
+    if (outcome.status === 'queued') {
+      await replyPrivately(deps, client, to, queuedSubmitText(input.custodyRecordNumber));
       return;
     }
     if (outcome.status === 'already_open') {

@@ -18,6 +18,9 @@ export function submittedCard(
   names: { workflowId: string; custodySuiteName: string; localAuthorityName: string },
   notice: CardNotice,
   zone = DEFAULT_ZONE,
+  // A queued request has no workflow to show yet: an automatic refresh would only ask the engine
+  // that is down and replace the "queued" words with an error (docs/queued-submits.md).
+  opts: { autoRefresh?: boolean } = {},
 ): AdaptiveCard {
   const ref = { workflowId: names.workflowId, audience: 'custody' };
   return card(
@@ -35,7 +38,7 @@ export function submittedCard(
     ],
     {
       actions: [execute('Show the request', VERBS.refresh, ref)],
-      refresh: { action: execute('Refresh', VERBS.refresh, ref) },
+      ...(opts.autoRefresh === false ? {} : { refresh: { action: execute('Refresh', VERBS.refresh, ref) } }),
     },
   );
 }

@@ -2,6 +2,7 @@ import { hasRole } from '../../../domain/authorise.js';
 import { FailureCode } from '../../../domain/failures.js';
 import type { Actor } from '../../../domain/people.js';
 import { ENGINE_UNAVAILABLE_TEXT, describeRefusal } from '../../shared/failure-text.js';
+import { queuedSubmitText } from '../../shared/queued-text.js';
 import { requestCard } from '../cards/request-card.js';
 import { requestFormCard, type RequestFormValues } from '../cards/request-form-card.js';
 import { submittedCard } from '../cards/submitted-card.js';
@@ -63,7 +64,8 @@ export async function submitRequest(
   };
   const started = await withinBudget(async () => {
     const result = await deps.bedRequests.start(request, nowIso(deps));
-    const view = result.status === 'started' ? null : await deps.bedRequests.view(result.workflowId);
+    const exists = result.status === 'already_open' || result.status === 'already_closed';
+    const view = exists ? await deps.bedRequests.view(result.workflowId) : null;
     return { ...result, view };
   }, deps.invokeBudgetMs);
   if (!started.ok) {
@@ -109,6 +111,12 @@ export async function submitRequest(
       words: `Bed request sent for custody record ${request.custodyRecordNumber}.`,
       accepted: true,
     };
+  }
+  if (status === 'queued') {
+    const words = queuedSubmitText(request.custodyRecordNumber);
+    const notice = { tone: 'warning' as const, lines: [words] };
+    const card = submittedCard(request, { workflowId, ...names }, notice, deps.zone, { autoRefresh: false });
+    return { card, shared: card, words, accepted: true };
   }
   const pointer = describeRefusal({
     code: status === 'already_open' ? FailureCode.AlreadyOpen : FailureCode.RequestClosed,
