@@ -53,6 +53,7 @@ describe.each(BACKENDS)('records store on $name', (backend) => {
         'child_pseudonyms',
         'conversation_references',
         'outcomes',
+        'pending_starts',
         'requests',
         'schema_migrations',
       ]);
