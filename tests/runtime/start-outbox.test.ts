@@ -17,7 +17,9 @@ import { findOrBuildTemporalCli } from '../../temporal-dev/temporal-cli.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 import { bedRequest, eventually } from '../support/workflow-harness.js';
 
-const log = createLogger({ level: process.env.OUTBOX_TEST_LOG ?? 'silent' });
+// Every line the client and the drainer log, to check their words and that no child is named.
+const logLines: string[] = [];
+const log = createLogger({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
 const taskQueue = `outbox-${randomBytes(4).toString('hex')}`;
 let dir: string;
 let serverOptions: Parameters<typeof startDevServer>[0];
@@ -146,6 +148,11 @@ describe('a submit while Temporal is unreachable', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.input_enc).toBeNull();
     expect(JSON.stringify(rows)).not.toMatch(/Jordanna|Quillfeather|1997-11-03/);
+
+    const logged = logLines.join('');
+    expect(logged).toContain('Temporal unreachable: bed request kept in the outbox');
+    expect(logged).toContain('queued bed request started');
+    expect(logged).not.toMatch(/Jordanna|Quillfeather|1997-11-03/);
 
     // A later submit of the same record reaches Temporal and is pointed at the open request.
     expect(await bedRequests.start(input, '2026-03-01T23:00:00.000Z')).toEqual({
