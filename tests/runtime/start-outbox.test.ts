@@ -212,3 +212,45 @@ describe('the drainer', () => {
     }
   }, 240_000);
 });
+
+describe('a queued request the server refuses', () => {
+  it('stays queued with the reason, without holding up the rest, and starts once the cause is fixed', async () => {
+    const refused = bedRequest({ custodyRecordNumber: 'NC-OUTBOX-0004' });
+    const workflowId = bedRequestWorkflowId(refused.custodySuiteId, refused.custodyRecordNumber);
+    await store.pendingStarts.enqueue({
+      workflowId,
+      input: refused,
+      requestedAt: '2026-03-02T02:00:00.000Z',
+    });
+    // A misconfigured namespace: the server answers NOT_FOUND, which is not "unreachable".
+    const misconfigured = createStartOutboxDrainer({
+      client: new Client({ connection, namespace: 'no-such-namespace' }),
+      taskQueue,
+      outbox: store.pendingStarts,
+      log,
+      intervalMs: 600_000,
+    });
+    try {
+      expect(await misconfigured.drainOnce()).toEqual({ started: 0, waiting: 1, unreachable: false });
+    } finally {
+      await misconfigured.stop();
+    }
+    expect(await store.pendingStarts.status(workflowId)).toMatchObject({
+      state: 'queued',
+      holdsPayload: true,
+    });
+    expect((await store.pendingStarts.status(workflowId))?.lastError).toMatch(/no-such-namespace|not found/i);
+    expect(logLines.join('')).toContain('queued bed request refused');
+
+    const fixed = createStartOutboxDrainer({ client: temporal, taskQueue, outbox: store.pendingStarts, log });
+    try {
+      await eventually(
+        async () => (await store.pendingStarts.status(workflowId))?.state === 'started',
+        20_000,
+      );
+    } finally {
+      await fixed.stop();
+    }
+    expect(await executionsOf(workflowId)).toHaveLength(1);
+  }, 120_000);
+});
