@@ -2,6 +2,7 @@ import type { Refusal } from './failures.js';
 import type { Platform } from './people.js';
 import type { Destination } from './protocol.js';
 import type { EscalationPageView, RepeatAlertView, RequestView } from './request-view.js';
+import type { StuckRequestView } from './watchdog.js';
 
 export type { Destination };
 
@@ -20,7 +21,9 @@ export type OutboundMessage =
   | { kind: 'event_note'; view: RequestView; event: RequestEvent }
   | { kind: 'escalation_page'; view: EscalationPageView }
   | { kind: 'repeat_alert'; view: RepeatAlertView }
-  | { kind: 'digest'; view: DigestMessageView };
+  | { kind: 'digest'; view: DigestMessageView }
+  /** The watchdog's page to admins and the custody suite: a request has stopped moving. */
+  | { kind: 'stuck_request'; view: StuckRequestView };
 
 /** A state change told to the sergeant's thread (and useful in logs). */
 export type RequestEvent =

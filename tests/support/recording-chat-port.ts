@@ -103,6 +103,8 @@ export class RecordingChatPort implements ChatPort {
           return m.view.workflowId === workflowId;
         case 'escalation_page':
           return m.view.request.workflowId === workflowId;
+        case 'stuck_request':
+          return m.view.workflowId === workflowId;
         case 'repeat_alert':
         case 'digest':
           return false;

@@ -12,6 +12,7 @@ import {
 import { ACTION_IDS } from '../ids.js';
 import { actions, button, compact, context, esc, header, section, type SlackMessage } from './kit.js';
 import { requestCard } from './request-card.js';
+import { stuckRequestPage } from './stuck-request.js';
 
 /** A state change, posted into the sergeant's thread. A question carries its Answer button. */
 export function eventNote(view: RequestView, event: RequestEvent, zone: string = DEFAULT_ZONE): SlackMessage {
@@ -85,6 +86,8 @@ export function renderOutbound(message: OutboundMessage, zone: string = DEFAULT_
       return repeatAlert(message.view, zone);
     case 'digest':
       return digest(message.view);
+    case 'stuck_request':
+      return stuckRequestPage(message.view, zone);
   }
 }
 

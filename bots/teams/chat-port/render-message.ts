@@ -5,6 +5,8 @@ import { digestCard } from '../cards/digest-card.js';
 import { escalationPageCard } from '../cards/escalation-page-card.js';
 import { repeatAlertCard } from '../cards/repeat-alert-card.js';
 import { requestCard } from '../cards/request-card.js';
+import { stuckRequestCard } from '../cards/stuck-request-card.js';
+import { stuckPageText } from '../../shared/stuck-text.js';
 
 /** A Bot Framework message activity as Concordat sends it: plain data, no SDK types. */
 export interface OutboundActivity {
@@ -73,5 +75,7 @@ export function renderMessage(
       );
     case 'digest':
       return cardActivity(digestCard(message.view), message.view.title);
+    case 'stuck_request':
+      return cardActivity(stuckRequestCard(message.view, zone), stuckPageText(message.view, zone).title);
   }
 }

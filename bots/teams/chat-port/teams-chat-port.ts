@@ -91,6 +91,8 @@ function describeWhat(message: OutboundMessage): string {
       return 'repeat-detention alert';
     case 'digest':
       return 'digest';
+    case 'stuck_request':
+      return `watchdog page (${message.view.reason}) for ${message.view.workflowId}`;
   }
 }
 
