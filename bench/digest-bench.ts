@@ -88,6 +88,7 @@ function protocolFor(): Protocol {
     repeatDetention: { window: 365 * 86_400_000 },
     retention: { personalData: 730 * 86_400_000 },
     digest: { daily: '07:30', weekly: { day: 1, time: '08:00' }, suppressSmallCounts: false },
+    watchdog: { every: 60_000, stuckAfterAttempts: 3, overdueAfter: 120_000, notify: [] },
   };
 }
 

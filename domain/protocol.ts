@@ -121,6 +121,19 @@ export const protocolSchema = z
         suppressSmallCounts: z.boolean().default(false),
       })
       .default({}),
+    /** The stuck-request watchdog (docs/watchdog.md). Defaults, so older files still load. */
+    watchdog: z
+      .object({
+        /** How often the watchdog's Schedule runs. */
+        every: durationSchema.default('1m'),
+        /** A workflow task failing on this attempt or later is stuck. */
+        stuckAfterAttempts: z.number().int().min(2).max(100).default(3),
+        /** A workflow task (a fired timer, a click) waiting longer than this is overdue. */
+        overdueAfter: durationSchema.default('2m'),
+        /** Contacts paged besides the people with the admin role. */
+        notify: z.array(z.string().min(1)).default([]),
+      })
+      .default({}),
   })
   .superRefine((p, ctx) => {
     const las = new Set(p.localAuthorities.map((l) => l.id));
@@ -148,6 +161,14 @@ export const protocolSchema = z
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['ladder', 'overnight', 'notify', j],
+          message: `Unknown contact "${n}": add it under contacts`,
+        });
+    });
+    p.watchdog.notify.forEach((n, j) => {
+      if (!names.has(n) || n === 'responders')
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['watchdog', 'notify', j],
           message: `Unknown contact "${n}": add it under contacts`,
         });
     });
