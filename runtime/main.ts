@@ -167,6 +167,7 @@ async function main(): Promise<void> {
         chat,
         codec,
         log,
+        client,
       });
       const running = worker.run();
       stoppers.push({

@@ -7,6 +7,7 @@ import {
   type DayOfWeek,
   type ScheduleDescription,
   type ScheduleOptions,
+  type ScheduleSpec,
 } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { DateTime } from 'luxon';
@@ -14,10 +15,10 @@ import type { Protocol } from '../domain/protocol.js';
 import type { DigestWorkflowInput } from '../workflows/digest/digest-workflow.js';
 
 /**
- * The Temporal Schedules Concordat runs: the daily and weekly digests for strategic leads and the
- * daily retention purge. Times come from the protocol file, in the force's time zone
- * (Europe/London by default), so the schedules follow the clock on the wall through both DST
- * changes.
+ * The Temporal Schedules Concordat runs: the daily and weekly digests for strategic leads, the
+ * daily retention purge, and the stuck-request watchdog every minute (docs/watchdog.md). Times
+ * come from the protocol file, in the force's time zone (Europe/London by default), so the
+ * schedules follow the clock on the wall through both DST changes.
  *
  * `ensureSchedules` is called at every start of the worker (or `npm start`). It creates each
  * schedule under a fixed ID; when the schedule is already there it compares a fingerprint of what
@@ -30,11 +31,13 @@ export const SCHEDULE_IDS = {
   dailyDigest: 'concordat-digest-daily',
   weeklyDigest: 'concordat-digest-weekly',
   retentionPurge: 'concordat-retention-purge',
+  watchdog: 'concordat-watchdog',
 } as const;
 export type ScheduleKey = keyof typeof SCHEDULE_IDS;
 
 export const DIGEST_WORKFLOW_TYPE = 'digestWorkflow';
 export const RETENTION_WORKFLOW_TYPE = 'retentionPurgeWorkflow';
+export const WATCHDOG_WORKFLOW_TYPE = 'stuckRequestWatchdogWorkflow';
 /** Run the purge in the small hours, clear of 01:00–02:00, which DST skips or repeats in the UK. */
 export const DEFAULT_RETENTION_PURGE_TIME = '03:15';
 const FINGERPRINT_MEMO_KEY = 'concordatScheduleFingerprint';
@@ -98,15 +101,19 @@ export function desiredSchedules(
 
   const build = (
     key: ScheduleKey,
-    calendar: CalendarSpec,
+    when: { calendar: CalendarSpec } | { every: Duration },
     workflowType: string,
     args: unknown[],
     catchupWindow: Duration,
     executionTimeout: Duration,
   ): ScheduleOptions => {
     const scheduleId = SCHEDULE_IDS[key];
+    const spec: ScheduleSpec =
+      'every' in when
+        ? { intervals: [{ every: when.every }], timezone }
+        : { calendars: [when.calendar], timezone };
     const core = {
-      spec: { calendars: [calendar], timezone },
+      spec,
       action: {
         type: 'startWorkflow' as const,
         workflowType,
@@ -130,7 +137,7 @@ export function desiredSchedules(
   return {
     dailyDigest: build(
       'dailyDigest',
-      { ...daily, comment: `Daily digest at ${protocol.digest.daily} ${timezone}` },
+      { calendar: { ...daily, comment: `Daily digest at ${protocol.digest.daily} ${timezone}` } },
       DIGEST_WORKFLOW_TYPE,
       [dailyInput],
       // Missed while the server was down: still worth sending the same day.
@@ -140,9 +147,11 @@ export function desiredSchedules(
     weeklyDigest: build(
       'weeklyDigest',
       {
-        ...weekly,
-        dayOfWeek: weekday,
-        comment: `Weekly digest, ${weekday.toLowerCase()} at ${protocol.digest.weekly.time} ${timezone}`,
+        calendar: {
+          ...weekly,
+          dayOfWeek: weekday,
+          comment: `Weekly digest, ${weekday.toLowerCase()} at ${protocol.digest.weekly.time} ${timezone}`,
+        },
       },
       DIGEST_WORKFLOW_TYPE,
       [weeklyInput],
@@ -152,13 +161,24 @@ export function desiredSchedules(
     retentionPurge: build(
       'retentionPurge',
       {
-        ...purge,
-        comment: `Retention purge at ${options.retentionPurgeTime ?? DEFAULT_RETENTION_PURGE_TIME} ${timezone}`,
+        calendar: {
+          ...purge,
+          comment: `Retention purge at ${options.retentionPurgeTime ?? DEFAULT_RETENTION_PURGE_TIME} ${timezone}`,
+        },
       },
       RETENTION_WORKFLOW_TYPE,
       [],
       '1 day',
       '6 hours',
+    ),
+    watchdog: build(
+      'watchdog',
+      { every: protocol.watchdog.every },
+      WATCHDOG_WORKFLOW_TYPE,
+      [],
+      // A missed look is worth nothing once the next one is due (10 s is the server's minimum).
+      Math.max(protocol.watchdog.every, 10_000),
+      '10 minutes',
     ),
   };
 }
@@ -199,7 +219,7 @@ function fingerprintOf(d: ScheduleDescription): unknown {
   return d.action.memo?.[FINGERPRINT_MEMO_KEY];
 }
 
-/** Creates the three schedules, or updates those whose config changed. Idempotent. */
+/** Creates the schedules, or updates those whose config changed. Idempotent. */
 export async function ensureSchedules(
   client: Client,
   protocol: Protocol,

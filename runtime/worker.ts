@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createDigestActivities } from '../activities/digest/index.js';
 import { createRetentionActivities } from '../activities/retention/index.js';
+import { createWatchdogActivities } from '../activities/watchdog/index.js';
 import type { ChatPort } from '../domain/chat-port.js';
 import type { Protocol } from '../domain/protocol.js';
 import type { Store } from '../store/index.js';
@@ -21,6 +23,8 @@ export interface WorkerDeps {
   chat: ChatPort;
   codec: EncryptionCodec;
   log: Logger;
+  /** For the stuck-request watchdog's look at running workflows; without it the watchdog is off. */
+  client?: Client;
   /** Bounded so one worker on a small machine never starves its own bots; scale by adding workers. */
   maxConcurrentActivityTaskExecutions?: number;
 }
@@ -36,6 +40,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     ...createActivities({ chat, store, protocol: () => protocol, log }),
     ...createDigestActivities({ store, chat, protocol, log }),
     ...createRetentionActivities({ store, protocol }),
+    ...(deps.client ? createWatchdogActivities({ client: deps.client, store, chat, protocol, log }) : {}),
   };
   return Worker.create({
     connection: deps.connection,

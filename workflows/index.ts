@@ -2,3 +2,4 @@
 export { bedRequestWorkflow } from './bed-request/bed-request-workflow.js';
 export { digestWorkflow } from './digest/index.js';
 export { retentionPurgeWorkflow } from './retention/index.js';
+export { stuckRequestWatchdogWorkflow } from './watchdog/index.js';

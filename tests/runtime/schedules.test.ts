@@ -42,10 +42,15 @@ afterAll(async () => {
 });
 
 async function describeAll(): Promise<Record<keyof typeof SCHEDULE_IDS, ScheduleDescription>> {
-  const [dailyDigest, weeklyDigest, retentionPurge] = await Promise.all(
+  const [dailyDigest, weeklyDigest, retentionPurge, watchdog] = await Promise.all(
     Object.values(SCHEDULE_IDS).map((id) => client.schedule.getHandle(id).describe()),
   );
-  return { dailyDigest: dailyDigest!, weeklyDigest: weeklyDigest!, retentionPurge: retentionPurge! };
+  return {
+    dailyDigest: dailyDigest!,
+    weeklyDigest: weeklyDigest!,
+    retentionPurge: retentionPurge!,
+    watchdog: watchdog!,
+  };
 }
 
 /** The instants a schedule fires in [start, end), from the server itself. */
@@ -64,10 +69,12 @@ const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat('c
 describe('ensureSchedules', () => {
   let firstDescriptions: Awaited<ReturnType<typeof describeAll>>;
 
-  it('creates the daily, weekly and purge schedules from the config, in Europe/London', async () => {
+  it('creates the daily, weekly, purge and watchdog schedules from the config, in Europe/London', async () => {
     const result = await ensureSchedules(client, protocol, { taskQueue: TASK_QUEUE });
+    // The watchdog would start workflows this file's worker does not register: keep it still.
+    await client.schedule.getHandle(SCHEDULE_IDS.watchdog).pause('schedules test');
     expect(result).toEqual({
-      created: ['dailyDigest', 'weeklyDigest', 'retentionPurge'],
+      created: ['dailyDigest', 'weeklyDigest', 'retentionPurge', 'watchdog'],
       updated: [],
       unchanged: [],
       warnings: [],
@@ -94,6 +101,15 @@ describe('ensureSchedules', () => {
     for (const t of firstDescriptions.weeklyDigest.info.nextActionTimes) {
       expect(DateTime.fromJSDate(t, { zone: ZONE }).toFormat('ccc HH:mm')).toBe('Mon 08:00');
     }
+    const watchdog = firstDescriptions.watchdog;
+    expect(watchdog.spec.intervals).toMatchObject([{ every: 60_000 }]);
+    expect(watchdog.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'stuckRequestWatchdogWorkflow',
+      taskQueue: TASK_QUEUE,
+      args: [],
+    });
+    expect(watchdog.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 60_000 });
   });
 
   it('fires at the local time on both sides of each DST change', async () => {
@@ -137,7 +153,7 @@ describe('ensureSchedules', () => {
     expect(result).toMatchObject({
       created: [],
       updated: [],
-      unchanged: ['dailyDigest', 'weeklyDigest', 'retentionPurge'],
+      unchanged: ['dailyDigest', 'weeklyDigest', 'retentionPurge', 'watchdog'],
     });
     const again = await describeAll();
     for (const key of Object.keys(SCHEDULE_IDS) as Array<keyof typeof SCHEDULE_IDS>) {
@@ -157,7 +173,7 @@ describe('ensureSchedules', () => {
     expect(result).toMatchObject({
       created: [],
       updated: ['dailyDigest', 'weeklyDigest'],
-      unchanged: ['retentionPurge'],
+      unchanged: ['retentionPurge', 'watchdog'],
     });
     const now = await describeAll();
     expect(now.dailyDigest.spec.calendars?.[0]).toMatchObject({
@@ -171,7 +187,27 @@ describe('ensureSchedules', () => {
     expect(now.retentionPurge.raw.conflictToken).toEqual(firstDescriptions.retentionPurge.raw.conflictToken);
     // And once more: nothing.
     const third = await ensureSchedules(client, changed, { taskQueue: TASK_QUEUE });
-    expect(third.unchanged).toHaveLength(3);
+    expect(third.unchanged).toHaveLength(4);
+  });
+
+  it('the watchdog follows watchdog.every, and only it is updated', async () => {
+    const before = await describeAll();
+    const changed: Protocol = {
+      ...protocol,
+      digest: { ...protocol.digest, daily: '06:45', weekly: { day: 5, time: '16:00' } },
+      watchdog: { ...protocol.watchdog, every: 30_000 },
+    };
+    const result = await ensureSchedules(client, changed, { taskQueue: TASK_QUEUE });
+    expect(result).toMatchObject({
+      created: [],
+      updated: ['watchdog'],
+      unchanged: ['dailyDigest', 'weeklyDigest', 'retentionPurge'],
+    });
+    const now = await describeAll();
+    expect(now.watchdog.spec.intervals).toMatchObject([{ every: 30_000 }]);
+    expect(now.watchdog.policies.catchupWindow).toBe(30_000);
+    expect(now.watchdog.state).toMatchObject({ paused: true, note: 'schedules test' });
+    expect(now.dailyDigest.raw.conflictToken).toEqual(before.dailyDigest.raw.conflictToken);
   });
 
   it('warns about a time the clocks skip or repeat', () => {

@@ -1,0 +1,2 @@
+// The workflows the watchdog tests register on their workers.
+export { stuckRequestWatchdogWorkflow } from '../../../workflows/watchdog/index.js';

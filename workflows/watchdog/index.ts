@@ -1,0 +1,1 @@
+export { stuckRequestWatchdogWorkflow, type WatchdogRunResult } from './watchdog-workflow.js';
