@@ -1,0 +1,41 @@
+/**
+ * `npm run fault -- [--profile short|long] [--seed N]`: the crash suite with real processes.
+ * Needs a Postgres server: DATABASE_URL_TEST or DATABASE_URL (see docs/fault-testing.md).
+ */
+import { parseArgs } from 'node:util';
+import { PROFILES, runFault } from './run.js';
+import { faultDatabaseUrl } from './system.js';
+
+/** The process exit code: 0 when every invariant held, 1 when one broke, 2 for a usage error. */
+export type FaultExitCode = 0 | 1 | 2;
+
+async function main(): Promise<FaultExitCode> {
+  const { values } = parseArgs({
+    options: { profile: { type: 'string', default: 'short' }, seed: { type: 'string' } },
+  });
+  const name = values.profile;
+  if (name !== 'short' && name !== 'long') {
+    process.stderr.write(`--profile: write short or long (got "${name ?? ''}")\n`);
+    return 2;
+  }
+  const databaseUrl = faultDatabaseUrl();
+  if (!databaseUrl) {
+    process.stderr.write('The crash suite needs Postgres: set DATABASE_URL_TEST or DATABASE_URL.\n');
+    return 2;
+  }
+  const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
+  if (!Number.isInteger(seed)) {
+    process.stderr.write(`--seed: write a whole number (got "${values.seed ?? ''}")\n`);
+    return 2;
+  }
+  const report = await runFault({ profile: PROFILES[name], seed, databaseUrl });
+  return report.failures.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`crash suite could not run: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
