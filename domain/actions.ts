@@ -101,5 +101,10 @@ export const actionEnvelopeSchema = z.object({
   action: requestActionSchema,
   /** Where to send a private reply if the action is refused (e.g. Slack channel for an ephemeral). */
   replyChannel: z.string().optional(),
+  /**
+   * When the client sent it (ISO), stamped by the Temporal client. Carried in history, so the
+   * workflow decides the action's time identically on replay (docs/durability.md, "The stale clock").
+   */
+  sentAt: z.string().datetime({ offset: true }).optional(),
 });
 export type ActionEnvelope = z.infer<typeof actionEnvelopeSchema>;

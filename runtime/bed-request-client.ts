@@ -48,6 +48,12 @@ export interface BedRequestClientOptions {
   /** Called after a start reached Temporal: the drainer's cue that queued starts can go now. */
   onReachable?: (() => void) | undefined;
   log?: Logger | undefined;
+  /**
+   * The clock that stamps each action's `sentAt`, which the workflow decides the action's time by
+   * (docs/durability.md, "The stale clock"). Default: the system clock. Time-skipping tests pass
+   * the test server's clock.
+   */
+  actionClock?: (() => number | Promise<number>) | undefined;
 }
 
 /**
@@ -126,7 +132,8 @@ export function createBedRequestClient(client: Client, opts: BedRequestClientOpt
     },
 
     async act(workflowId, envelope) {
-      await client.workflow.getHandle(workflowId).signal(actionSignal, envelope);
+      const sentAt = new Date(await (opts.actionClock ?? Date.now)()).toISOString();
+      await client.workflow.getHandle(workflowId).signal(actionSignal, { ...envelope, sentAt });
     },
 
     async view(workflowId) {

@@ -62,7 +62,10 @@ describe('payload encryption in workflow history', () => {
   it('keeps the identity out of the raw history, and readable only with the key', async () => {
     const withCodec = new Client({ connection: env.connection, dataConverter: dataConverterFor(codec) });
     const raw = new Client({ connection: env.connection });
-    const requests = createBedRequestClient(withCodec, { taskQueue: TASK_QUEUE });
+    const requests = createBedRequestClient(withCodec, {
+      taskQueue: TASK_QUEUE,
+      actionClock: () => env.currentTimeMs(),
+    });
     const request = bedRequest({
       custodyRecordNumber: 'ENC-0001',
       child: secrets,

@@ -202,7 +202,10 @@ export async function createHarness(opts: {
   });
   const running = worker.run();
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
-  const client = createBedRequestClient(temporal, { taskQueue: opts.taskQueue });
+  const client = createBedRequestClient(temporal, {
+    taskQueue: opts.taskQueue,
+    actionClock: () => env.currentTimeMs(),
+  });
   return {
     env,
     store,

@@ -34,6 +34,7 @@ import {
   type LadderFacts,
   type LadderProgress,
 } from '../escalation/ladder.js';
+import { DecisionClock, waitForTimerOr } from './clock.js';
 import { actionSignal, stateQuery, type BedRequestWorkflowInput } from './messages.js';
 import { buildOutcomeRecord } from './outcome-record.js';
 import type { ContinuedBedRequest, SentPage } from './state.js';
@@ -81,10 +82,6 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function nowIso(): string {
-  return iso(Date.now());
-}
-
 /** The sergeant's direct-message destination, when they came from a chat platform. */
 function officerDestination(officer: Actor): Destination | null {
   return officer.platform === 'system' ? null : { platform: officer.platform, address: officer.userId };
@@ -127,6 +124,12 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
   let noteSeq: number;
   let pages: SentPage[];
   const runs = input.continued?.runs ?? 0;
+  // Decisions read the time from here, never from Date.now() directly (docs/durability.md).
+  const clock = new DecisionClock(
+    input.continued?.clockFloorMs ?? input.continued?.lastChangeAtMs ?? Date.parse(input.requestedAt),
+  );
+  /** Audit timestamps: the wall clock, but never before the last time decided by. */
+  const nowIso = () => iso(Math.max(Date.now(), clock.latestMs));
 
   // ---------------------------------------------------------------- 1-3: start, route, register, notify
   if (input.continued) {
@@ -347,7 +350,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
   }
 
   // ---------------------------------------------------------------- 5: respond
-  async function handle(raw: ActionEnvelope): Promise<void> {
+  async function handle(raw: ActionEnvelope, nowMs: number): Promise<void> {
     const parsed = actionEnvelopeSchema.safeParse(raw);
     if (!parsed.success) {
       const actor = (raw as Partial<ActionEnvelope>).actor;
@@ -368,7 +371,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
     }
     const envelope = parsed.data;
     const before = current();
-    const at = nowIso();
+    const at = iso(nowMs);
     const refusal = checkAction(before, rolesFor(snapshot.people, envelope.actor), envelope, at);
     if (refusal) {
       await refuse(envelope, envelope.action.kind, refusal);
@@ -410,8 +413,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
   }
 
   // ---------------------------------------------------------------- 4: escalate
-  async function escalate(due: DueEscalation[]): Promise<void> {
-    const at = Date.now();
+  async function escalate(due: DueEscalation[], at: number): Promise<void> {
     const levelBefore = current().escalationLevel;
     const jobs: Promise<void>[] = [];
     for (const d of due) {
@@ -463,13 +465,15 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
   // action: people act in bursts, and a click landing while the run hands over is better avoided.
   let wokeByTimer = false;
   while (!current().outcome) {
+    // Older histories replay on Date.now(); live runs decide by the logical clock (clock.ts).
+    const logical = clock.enabled;
     const next = pending.shift();
     if (next) {
       wokeByTimer = false;
-      await handle(next);
+      await handle(next, logical ? clock.actionTime(next.sentAt) : Date.now());
       continue;
     }
-    const now = Date.now();
+    const now = logical ? clock.latestMs : Date.now();
     const courtMs = Date.parse(current().nextCourtSitting);
     if (now >= courtMs) {
       // PACE s.46: the child goes to the first sitting of the court; the request ends there.
@@ -481,7 +485,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
     const due = takeDue(facts(), snapshot.ladder, ladder, now, snapshot.timeZone);
     ladder = due.progress;
     if (due.due.length > 0) {
-      await escalate(due.due);
+      await escalate(due.due, now);
       continue;
     }
     const info = workflowInfo();
@@ -496,6 +500,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
         noteSeq,
         pages,
         runs: runs + 1,
+        clockFloorMs: clock.latestMs,
       };
       log.info('Continuing as new', { historyLength: info.historyLength, runs: runs + 1 });
       await continueAsNew<typeof bedRequestWorkflow>({
@@ -508,7 +513,13 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
       });
     }
     const wakeAt = Math.min(nextDueAt(facts(), snapshot.ladder, ladder) ?? courtMs, courtMs);
-    wokeByTimer = !(await condition(() => pending.length > 0, Math.max(1, wakeAt - now)));
+    if (logical) {
+      const { timerFired } = await waitForTimerOr(() => pending.length > 0, clock.timerMs(wakeAt));
+      if (timerFired) clock.advanceTo(wakeAt);
+      wokeByTimer = timerFired && pending.length === 0;
+    } else {
+      wokeByTimer = !(await condition(() => pending.length > 0, Math.max(1, wakeAt - now)));
+    }
   }
 
   // ---------------------------------------------------------------- 7-8: record, repeat detention

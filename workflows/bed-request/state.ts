@@ -30,4 +30,6 @@ export interface ContinuedBedRequest {
   pages: SentPage[];
   /** How many runs came before this one. */
   runs: number;
+  /** The latest time the previous run decided by (absent in runs continued before it existed). */
+  clockFloorMs?: number;
 }

@@ -87,7 +87,10 @@ async function main(): Promise<void> {
     dataDir: 'memory://',
     secrets: { pseudonymKey: randomBytes(32), dataKey: randomBytes(32) },
   });
-  const bedRequests = createBedRequestClient(env.client, { taskQueue: TASK_QUEUE });
+  const bedRequests = createBedRequestClient(env.client, {
+    taskQueue: TASK_QUEUE,
+    actionClock: () => env.currentTimeMs(),
+  });
   const bot = createTeamsBot({ protocol, bedRequests, store, env: { TEAMS_HOST: '127.0.0.1' }, log });
   const chat = createTeamsChatPort({ adapter: bot.adapter, store, log, zone: protocol.force.timeZone });
   const worker = await Worker.create({

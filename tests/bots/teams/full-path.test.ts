@@ -96,7 +96,10 @@ beforeAll(async () => {
     new FakeBotConnector().start(),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler }),
   ]);
-  const bedRequests = createBedRequestClient(env.client, { taskQueue: TASK_QUEUE });
+  const bedRequests = createBedRequestClient(env.client, {
+    taskQueue: TASK_QUEUE,
+    actionClock: () => env.currentTimeMs(),
+  });
   bot = createTeamsBot({ protocol, bedRequests, store, env: { TEAMS_HOST: '127.0.0.1' }, log });
   const chat = createTeamsChatPort({ adapter: bot.adapter, store, log, zone: protocol.force.timeZone });
   worker = await Worker.create({

@@ -32,7 +32,7 @@ export async function temporalEngine(chat: ChatPort, protocol: Protocol) {
   const running = worker.run();
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
   return {
-    client: createBedRequestClient(temporal, { taskQueue }),
+    client: createBedRequestClient(temporal, { taskQueue, actionClock: () => env.currentTimeMs() }),
     store,
     env,
     async close() {
