@@ -2,6 +2,7 @@
 //
 //   tsx runtime/cli.ts export --from 2026-01-01 --to 2026-03-31 [--out file.csv]
 //   tsx runtime/cli.ts digest --from 2026-01-01 --to 2026-03-31 [--suppress] [--chart file.png]
+//   tsx runtime/cli.ts replay history.json [more.json…]
 //
 // Reads the protocol file (CONCORDAT_CONFIG) and the records store (DATABASE_URL, or the embedded
 // PGlite under CONCORDAT_DATA_DIR) exactly as the worker does.
@@ -20,6 +21,8 @@ import type { Protocol } from '../domain/protocol.js';
 import { createStoreFromEnv, type Store } from '../store/open-store.js';
 import { ConfigError, loadProtocol } from './config.js';
 import { ExportError, exportConcordatCsv, formatProgress } from './export-csv.js';
+import { type EncryptionCodec, loadPayloadCodec } from './payload-codec.js';
+import { describeReplay, ReplayInputError, replayHistoryFile } from './replay-history.js';
 
 export const USAGE = `Concordat command line
 
@@ -31,6 +34,12 @@ export const USAGE = `Concordat command line
   digest --from YYYY-MM-DD --to YYYY-MM-DD [--suppress] [--chart FILE.png]
       Prints the strategic-lead digest for the dates as text. --suppress shows counts of 1 to 4
       as "<5" whatever the config says; --chart also writes the weekly trend chart.
+
+  replay HISTORY.json [MORE.json ...]
+      Replays workflow histories (exported with "temporal workflow show --output json") against
+      this code, to check before deploying that running requests will not fail. Payloads are
+      decrypted with CONCORDAT_PAYLOAD_KEY (and CONCORDAT_PAYLOAD_KEY_PREVIOUS). Exit 0 when every
+      history replays, 1 when one does not.
 
 Configuration: CONCORDAT_CONFIG (the protocol file), DATABASE_URL (else the embedded database
 under CONCORDAT_DATA_DIR, default .data), CONCORDAT_PSEUDONYM_KEY and CONCORDAT_DATA_KEY.
@@ -48,6 +57,8 @@ export interface CliIo {
   /** Injected in tests; default: the store and protocol the environment names. */
   openStore?: () => Promise<Store>;
   loadProtocol?: () => Protocol;
+  /** Injected in tests; default: the payload key the environment names. */
+  payloadCodec?: () => EncryptionCodec;
 }
 
 class UsageError extends Error {}
@@ -157,6 +168,29 @@ async function runDigest(args: string[], io: CliIo, protocol: Protocol, store: S
   return EXIT.ok;
 }
 
+async function runReplay(files: string[], io: CliIo): Promise<number> {
+  if (files.length === 0 || files.some((f) => f.startsWith('-'))) {
+    say(io.stderr, `replay takes one or more history files.\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  try {
+    const codec = (
+      io.payloadCodec ?? (() => loadPayloadCodec(io.env, io.env.CONCORDAT_DATA_DIR ?? '.data'))
+    )();
+    let allOk = true;
+    for (const file of files) {
+      say(io.stderr, `Replaying ${file}…`);
+      const report = await replayHistoryFile(file, codec);
+      allOk &&= report.ok;
+      say(io.stdout, describeReplay(report));
+    }
+    return allOk ? EXIT.ok : EXIT.failed;
+  } catch (err) {
+    say(io.stderr, err instanceof ReplayInputError || err instanceof Error ? err.message : String(err));
+    return EXIT.failed;
+  }
+}
+
 /** Runs one command; returns the exit code. Never calls process.exit (the caller does). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -164,6 +198,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     say(command === undefined ? io.stderr : io.stdout, USAGE);
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (command === 'replay') return runReplay(rest, io);
   if (command !== 'export' && command !== 'digest') {
     say(io.stderr, `Unknown command "${command}".\n\n${USAGE}`);
     return EXIT.usage;
