@@ -30,6 +30,20 @@ export interface WorkerDeps {
 }
 
 /**
+ * How fast another worker takes over a dead worker's requests (docs/durability.md, "Recovery after
+ * a crash"). A task for a request cached on a worker that was killed waits on that worker's
+ * sticky queue until this timeout, then goes to the shared queue: 2 s, not the SDK's 10 s, so a
+ * page due during an outage goes out within a few seconds of a worker being back. A live worker
+ * answers its sticky queue in milliseconds; missing the deadline costs a replay, not correctness.
+ * On SIGTERM the worker stops polling and lets running activities (a card being posted) finish
+ * for up to 10 s, inside the usual 30 s an orchestrator waits before it kills.
+ */
+export const RECOVERY_SETTINGS = {
+  stickyQueueScheduleToStartTimeout: '2 seconds',
+  shutdownGraceTime: '10 seconds',
+} as const;
+
+/**
  * The Concordat worker: every workflow and activity, with their dependencies injected. Workers are
  * stateless: run as many copies as the load needs, on any machine that reaches Temporal and the
  * database.
@@ -50,5 +64,6 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     activities,
     dataConverter: dataConverterFor(deps.codec),
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions ?? 20,
+    ...RECOVERY_SETTINGS,
   });
 }
