@@ -26,7 +26,7 @@ export interface DuePage {
   dueWhileWorkerDown: boolean;
   /** Due or delivered while the dev server was down: its lateness is the outage's, not a kill's. */
   duringDevOutage: boolean;
-  /** Delivered minus max(due, the latest time a worker was back before the delivery). */
+  /** Worker-up time between due and delivered: how long a running worker took to page. */
   latenessMs: number | undefined;
 }
 
@@ -175,10 +175,6 @@ export async function gatherFindings(
       } else if (ref) {
         delivered = teamsPosts.some((m) => m.id === ref.message_id);
       }
-      const back = timeline.worker
-        .map((l) => l.readyAt)
-        .filter((t): t is number => t !== undefined && deliveredAt !== undefined && t <= deliveredAt)
-        .reduce((a, b) => Math.max(a, b), dueAt);
       pages.push({
         workflowId: row.workflow_id,
         scenario: byId.get(row.workflow_id)?.scenario ?? 'worker-kill',
@@ -189,7 +185,10 @@ export async function gatherFindings(
         delivered,
         dueWhileWorkerDown: workerDownAt(timeline.worker, dueAt, timeline.endedAt),
         duringDevOutage: inDevOutage(dueAt) || (deliveredAt !== undefined && inDevOutage(deliveredAt)),
-        latenessMs: deliveredAt === undefined ? undefined : Math.max(0, deliveredAt - Math.max(dueAt, back)),
+        // Only the time a worker was up counts: a worker killed again before it could deliver is
+        // another outage, not slowness of the one that came back.
+        latenessMs:
+          deliveredAt === undefined ? undefined : upMs(timeline.worker, dueAt, deliveredAt, timeline.endedAt),
       });
     }
   }
@@ -237,8 +236,20 @@ export async function gatherFindings(
       }
       const handle = client.workflow.getHandle(plan.workflowId);
       const description = await handle.describe();
+      // Retries of a failing task are not written to history; the pending task's attempt shows them.
+      const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
+      if (attempt > 1) {
+        failingTasks.push({
+          workflowId: plan.workflowId,
+          cause: 'PENDING_TASK_RETRYING',
+          message: `attempt ${attempt}`,
+        });
+      }
       if (description.status.name !== 'COMPLETED') {
-        stuck.push({ workflowId: plan.workflowId, why: `workflow ${description.status.name}` });
+        stuck.push({
+          workflowId: plan.workflowId,
+          why: `workflow ${description.status.name}${attempt > 1 ? `, workflow task on attempt ${attempt}` : ''}`,
+        });
       } else if ((outcomes.get(plan.workflowId) ?? 0) !== 1) {
         stuck.push({
           workflowId: plan.workflowId,
