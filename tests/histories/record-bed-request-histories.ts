@@ -1,7 +1,10 @@
 // Records real histories of bedRequestWorkflow for the replay test (tests/workflows/bed-request/
 // replay.test.ts). Run it after a deliberate, patched() change to the workflow, and commit the JSON:
 //
-//   npx tsx tests/histories/record-bed-request-histories.ts
+//   npx tsx tests/histories/record-bed-request-histories.ts [--suffix NAME]
+//
+// With --suffix the files are saved as bed-request-<case>-<NAME>.json beside the older ones, so the
+// histories of every workflow version still running in production keep replaying.
 //
 // It runs the workflow on the time-skipping test server with the real worker and activities, on
 // the seed's first night (Monday 18 February 2013): EDT acknowledges, asks a question, declines;
@@ -18,6 +21,8 @@ import { bedRequestWorkflow } from '../../workflows/bed-request/bed-request-work
 import { PEOPLE, actAs, bedRequest, createHarness, eventually, viewWhen } from '../support/workflow-harness.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+const suffixAt = process.argv.indexOf('--suffix');
+const SUFFIX = suffixAt > 0 ? `-${process.argv[suffixAt + 1] ?? ''}` : '';
 
 async function main(): Promise<void> {
   const h = await createHarness({ startAt: '2013-02-18T21:04:00Z', taskQueue: 'record-histories' });
@@ -94,10 +99,10 @@ async function main(): Promise<void> {
 
 async function save(h: Awaited<ReturnType<typeof createHarness>>, workflowId: string, file: string) {
   const history = await h.temporal.workflow.getHandle(workflowId).fetchHistory();
-  const path = join(HERE, file);
-  // protobufjs' own object form (64-bit numbers and enums as strings, bytes as base64). The
-  // SDK's historyToJSON cannot be used in this install: @temporalio/common and @temporalio/proto
-  // each carry their own copy of protobufjs, and protojson rejects the other copy's types.
+  const path = join(HERE, SUFFIX ? file.replace(/\.json$/, `${SUFFIX}.json`) : file);
+  // protobufjs' own object form (64-bit numbers and enums as strings, bytes as base64), as the
+  // older recordings were saved; the replay test and `concordat replay` read both this and the
+  // CLI's proto3 JSON.
   const json = temporal.api.history.v1.History.toObject(history as proto.temporal.api.history.v1.History, {
     longs: String,
     enums: String,

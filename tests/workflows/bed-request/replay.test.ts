@@ -23,7 +23,13 @@ describe('replaying recorded bedRequestWorkflow histories', () => {
 
   it('has histories to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['bed-request-seed-night.json', 'bed-request-continued-run.json']),
+      expect.arrayContaining([
+        'bed-request-seed-night.json',
+        'bed-request-continued-run.json',
+        // Recorded after the logical clock (patched: logical-decision-clock).
+        'bed-request-seed-night-logical-clock.json',
+        'bed-request-continued-run-logical-clock.json',
+      ]),
     );
   });
 
