@@ -173,7 +173,7 @@ export async function gatherFindings(
         delivered = post !== undefined;
         deliveredAt = post?.at;
       } else if (ref) {
-        delivered = teamsPosts.some((m) => m.id === ref.message_id);
+        delivered = sys.teams.posts().some((m) => m.id === ref.message_id);
       }
       pages.push({
         workflowId: row.workflow_id,
