@@ -21,7 +21,7 @@ import {
 } from '../../runtime/export-csv.js';
 import { openStore, type Store } from '../../store/open-store.js';
 import { buildSeed, plainIdentities, seedStore, testProtocol } from '../activities/digest/seed.js';
-import { BACKENDS } from '../store/helpers.js';
+import { describeEachBackend } from '../store/helpers.js';
 
 /** A small RFC 4180 parser: quoted fields, doubled quotes, CRLF records. Strict: throws on a stray quote. */
 function parseCsv(text: string): string[][] {
@@ -96,7 +96,7 @@ describe('CSV fields', () => {
   });
 });
 
-describe.each(BACKENDS)('export on $name', (backend) => {
+describeEachBackend('export on $name', (backend) => {
   const seed = buildSeed(300, 99);
   const protocol = testProtocol();
   let store: Store;

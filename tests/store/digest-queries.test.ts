@@ -27,7 +27,7 @@ import {
   testProtocol,
   type SeedRequest,
 } from '../activities/digest/seed.js';
-import { BACKENDS } from './helpers.js';
+import { describeEachBackend } from './helpers.js';
 
 const ZONE = 'Europe/London';
 const YEAR_MS = 365 * 86_400_000;
@@ -248,7 +248,7 @@ function checkAll(f: DigestFigures, seed: SeedRequest[], refs: Map<string, strin
 
 // ---------------------------------------------------------------------------------------------
 
-describe.each(BACKENDS)('digest queries on $name', (backend) => {
+describeEachBackend('digest queries on $name', (backend) => {
   const seed = buildSeed();
   const protocol = testProtocol();
   let store: Store;

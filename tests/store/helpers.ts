@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { describe } from 'vitest';
 import type { ChildIdentity } from '../../domain/bed-request.js';
 import { openStore, type Store } from '../../store/open-store.js';
 import type { NewRequest, OutcomeRecord } from '../../store/records-store.js';
@@ -12,15 +13,20 @@ export function testSecrets(): StoreSecrets {
   return { pseudonymKey: randomBytes(32), dataKey: randomBytes(32) };
 }
 
-/** A backend to run the store suite on: PGlite always, Postgres when DATABASE_URL_TEST is set. */
+/**
+ * A backend to run the store suite on: PGlite always, Postgres when DATABASE_URL_TEST (or
+ * DATABASE_URL) is set. Without one, the Postgres suites are reported as skipped, never dropped.
+ */
 export interface Backend {
   name: 'pglite' | 'postgres';
+  available: boolean;
   /** Opens a store on a fresh, private database (temp directory or random schema). */
   open(secrets?: StoreSecrets): Promise<{ store: Store; cleanup: () => Promise<void> }>;
 }
 
 export const pgliteBackend: Backend = {
   name: 'pglite',
+  available: true,
   async open(secrets = testSecrets()) {
     const dir = mkdtempSync(join(tmpdir(), 'concordat-store-'));
     const store = await openStore({ dataDir: join(dir, 'pglite'), secrets });
@@ -48,10 +54,11 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
   }
 }
 
-export const DATABASE_URL_TEST = process.env.DATABASE_URL_TEST || undefined;
+export const DATABASE_URL_TEST = process.env.DATABASE_URL_TEST || process.env.DATABASE_URL || undefined;
 
 export const postgresBackend: Backend = {
   name: 'postgres',
+  available: DATABASE_URL_TEST !== undefined,
   async open(secrets = testSecrets()) {
     const databaseUrl = DATABASE_URL_TEST;
     if (!databaseUrl) throw new Error('DATABASE_URL_TEST is not set');
@@ -67,7 +74,14 @@ export const postgresBackend: Backend = {
   },
 };
 
-export const BACKENDS: Backend[] = DATABASE_URL_TEST ? [pgliteBackend, postgresBackend] : [pgliteBackend];
+export const BACKENDS: Backend[] = [pgliteBackend, postgresBackend];
+
+/** `describe` once per backend; a backend that is not available is a skipped suite. */
+export function describeEachBackend(title: string, suite: (backend: Backend) => void): void {
+  for (const backend of BACKENDS) {
+    describe.skipIf(!backend.available)(title.replace('$name', backend.name), () => suite(backend));
+  }
+}
 
 let counter = 0;
 /** A unique workflow ID per call, so tests sharing one database never collide. */

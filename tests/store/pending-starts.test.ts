@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bedRequestWorkflowId } from '../../domain/bed-request.js';
 import type { Store } from '../../store/open-store.js';
 import { SqlPendingStartsStore } from '../../store/pending-starts.js';
-import { testSecrets, BACKENDS } from './helpers.js';
+import { testSecrets, describeEachBackend } from './helpers.js';
 import { bedRequest } from '../support/workflow-harness.js';
 
 let seq = 0;
@@ -15,7 +15,7 @@ function queuedRequest() {
   return { input, workflowId: bedRequestWorkflowId(input.custodySuiteId, input.custodyRecordNumber) };
 }
 
-describe.each(BACKENDS)('pending starts outbox on $name', (backend) => {
+describeEachBackend('pending starts outbox on $name', (backend) => {
   let store: Store;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {

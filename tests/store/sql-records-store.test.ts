@@ -6,9 +6,16 @@ import { MIGRATIONS, runMigrations } from '../../store/migrations.js';
 import type { Store } from '../../store/open-store.js';
 import { SqlRecordsStore, SYSTEM_WORKFLOW_ID } from '../../store/sql-records-store.js';
 import type { StoreSecrets } from '../../store/secrets.js';
-import { BACKENDS, newRequest, outcomeFor, SEED_CHILD, testSecrets, uniqueWorkflowId } from './helpers.js';
+import {
+  describeEachBackend,
+  newRequest,
+  outcomeFor,
+  SEED_CHILD,
+  testSecrets,
+  uniqueWorkflowId,
+} from './helpers.js';
 
-describe.each(BACKENDS)('records store on $name', (backend) => {
+describeEachBackend('records store on $name', (backend) => {
   let store: Store;
   let secrets: StoreSecrets;
   let cleanup: () => Promise<void>;
