@@ -1,0 +1,98 @@
+import { ApplicationFailure, log } from '@temporalio/workflow';
+import { bedRequestInputSchema, type BedRequestInput } from '../../domain/bed-request.js';
+import { FailureCode } from '../../domain/failures.js';
+import { openingView } from '../../domain/request-rules.js';
+import { startLadder } from '../escalation/ladder.js';
+import { records } from './activities.js';
+import type { DecisionClock } from './clock.js';
+import { audit, updateCards } from './effects.js';
+import { ladderFacts, type RunState } from './run-state.js';
+import type { ContinuedBedRequest } from './state.js';
+
+/**
+ * Open and route (docs/architecture.md): validate the request, take the protocol snapshot it
+ * keeps for life (the route: duty team or EDT), register it in the records store, and post the
+ * first cards. A continued run picks up its state instead.
+ */
+export async function openRequest(
+  workflowId: string,
+  input: { request: BedRequestInput; requestedAt: string; continued?: ContinuedBedRequest | undefined },
+  clock: DecisionClock,
+): Promise<RunState> {
+  if (input.continued) {
+    const { snapshot, ladder, lastChangeAtMs, eventSeq, noteSeq, pages, view } = input.continued;
+    return { workflowId, snapshot, view, ladder, lastChangeAtMs, eventSeq, noteSeq, pages, clock };
+  }
+  const parsed = bedRequestInputSchema.safeParse(input.request);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable('The bed request is not valid', FailureCode.InvalidInput, {
+      fields: parsed.error.issues.map((i) => i.path.join('.')),
+    });
+  }
+  const request = parsed.data;
+  const snapshot = await records.snapshotProtocol({
+    request: { custodySuiteId: request.custodySuiteId, homeLocalAuthorityId: request.homeLocalAuthorityId },
+    requestedAt: input.requestedAt,
+  });
+  const { caseRef } = await records.registerRequest({
+    workflowId,
+    custodyRecordNumber: request.custodyRecordNumber,
+    custodySuiteId: request.custodySuiteId,
+    localAuthorityId: request.homeLocalAuthorityId,
+    route: snapshot.routing.route,
+    outOfArea: snapshot.routing.outOfArea,
+    age: request.age,
+    accommodation: request.accommodation,
+    chargedAt: request.chargedAt,
+    requestedAt: input.requestedAt,
+    nextCourtSitting: request.nextCourtSitting,
+    requestingOfficer: request.requestingOfficer,
+    identity: request.child,
+    details: {
+      bailRefusalGround: request.bailRefusalGround,
+      needsAndRisks: request.needsAndRisks,
+      ...(request.seriousHarmJustification
+        ? { seriousHarmJustification: request.seriousHarmJustification }
+        : {}),
+    },
+  });
+  const view = openingView(request, {
+    workflowId,
+    caseRef,
+    custodySuiteName: snapshot.custodySuite.name,
+    localAuthorityName: snapshot.localAuthority.name,
+    route: snapshot.routing.route,
+    outOfArea: snapshot.routing.outOfArea,
+    requestedAt: input.requestedAt,
+  });
+  const run: RunState = {
+    workflowId,
+    snapshot,
+    view,
+    ladder: { fired: {} },
+    lastChangeAtMs: Date.parse(input.requestedAt),
+    eventSeq: 0,
+    noteSeq: 0,
+    pages: [],
+    clock,
+  };
+  run.ladder = startLadder(ladderFacts(run), snapshot.ladder, snapshot.timeZone);
+  log.info('Bed request opened', {
+    caseRef,
+    route: snapshot.routing.route,
+    reason: snapshot.routing.reason,
+    outOfArea: snapshot.routing.outOfArea,
+  });
+  await Promise.all([
+    audit(run, 'requested', request.requestingOfficer, {
+      route: snapshot.routing.route,
+      routeReason: snapshot.routing.reason,
+      ...(snapshot.routing.holiday ? { holiday: snapshot.routing.holiday } : {}),
+      outOfArea: snapshot.routing.outOfArea,
+      accommodation: request.accommodation,
+      age: request.age,
+    }),
+    updateCards(run),
+  ]);
+  return run;
+}
