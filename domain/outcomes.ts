@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The closed set of outcomes (DESIGN.md §3). Extend with care: digests and exports key on these. */
+/** The closed set of outcomes (docs/legal-rules.md). Extend with care: digests and exports key on these. */
 export const outcomeCodeSchema = z.enum([
   'transferred_non_secure',
   'transferred_secure',

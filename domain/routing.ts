@@ -4,7 +4,7 @@ import type { Destination, EscalationCondition, Person, Protocol } from './proto
 import type { Route } from './request-view.js';
 
 /**
- * Routing a bed request (DESIGN.md §3 step 2) and the protocol snapshot a workflow keeps.
+ * Routing a bed request (docs/legal-rules.md, "Office hours and the Emergency Duty Team") and the protocol snapshot a workflow keeps.
  * Pure: the bank-holiday calendar is passed in (activities build it from date-holidays), so the
  * decision can be tested with any calendar and the workflow bundle never loads the library.
  */

@@ -1,7 +1,7 @@
 import { DateTime, Interval } from 'luxon';
 
 /**
- * The time windows the Concordat data is counted in (DESIGN.md §2), as pure functions of
+ * The time windows the Concordat data is counted in (docs/legal-rules.md, "Overnight and weekend"), as pure functions of
  * instants and an IANA zone. Workflows may import this: luxon only reads the clock when asked
  * for "now", and nothing here asks.
  *
@@ -44,7 +44,7 @@ function longestOverlapMs(
 }
 
 /**
- * Overnight: held 4 or more consecutive hours between 00:00 and 08:00 local time (DESIGN.md §2).
+ * Overnight: held 4 or more consecutive hours between 00:00 and 08:00 local time (docs/legal-rules.md, "Overnight and weekend").
  * `start` is when post-charge detention began (the charge time) and `end` when it ended (the
  * child left custody, or was taken to court). The window is [00:00, 08:00) of each local day.
  */
@@ -59,8 +59,8 @@ export function isOvernight(startIso: string, endIso: string, zone: string): boo
 }
 
 /**
- * Weekend: DESIGN.md §2 says "detained on a Saturday or Sunday, held at least 4 hours, until the
- * following Monday". Our reading, made precise:
+ * Weekend (docs/legal-rules.md, "Overnight and weekend"): detained on a Saturday or Sunday, held
+ * at least 4 hours, until the following Monday. Our reading, made precise:
  *
  *   the weekend window runs from Saturday 00:00 local to the following Monday 00:00 local, and a
  *   detention is a weekend detention when at least 4 consecutive hours of it fall inside that

@@ -3,7 +3,7 @@ import type { LadderSnapshot, LadderStepSnapshot } from '../../domain/routing.js
 import { nextLocalMidnightMs } from '../../domain/time-windows.js';
 
 /**
- * The escalation ladder as a pure function (DESIGN.md §3 step 4). The workflow asks "when is the
+ * The escalation ladder as a pure function (docs/architecture.md, "The bed-request workflow, by phase"). The workflow asks "when is the
  * next escalation due?", sleeps on a durable timer until then (or until an action arrives), and
  * asks "what is due now?". All times are epoch milliseconds from the workflow clock.
  */

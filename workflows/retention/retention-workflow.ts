@@ -12,7 +12,7 @@ const { purgeExpiredPersonalData } = proxyActivities<ReturnType<typeof createRet
 });
 
 /**
- * Removes personal data past the configured retention (DESIGN.md §5). Run daily by a Schedule;
+ * Removes personal data past the configured retention (docs/legal-rules.md, "Retention of personal data"). Run daily by a Schedule;
  * the purge is idempotent (a second run finds nothing more to remove) and audited by the store.
  */
 export async function retentionPurgeWorkflow(): Promise<{ cutoff: string; purged: number }> {
