@@ -18,10 +18,11 @@ import { computePeriod, PeriodError } from '../domain/digest/period.js';
 import { groupThousands } from '../domain/digest/suppression.js';
 import { buildDigestView, renderDigestText } from '../domain/digest/view.js';
 import type { Protocol } from '../domain/protocol.js';
-import { createStoreFromEnv, type Store } from '../store/open-store.js';
-import { ConfigError, loadProtocol } from './config.js';
+import { openStoreFromEnv, type Store } from '../store/open-store.js';
+import { ConfigError, loadProtocolFile } from './config.js';
+import { parseEnv, type Settings } from './env.js';
 import { ExportError, exportConcordatCsv, formatProgress } from './export-csv.js';
-import { type EncryptionCodec, loadPayloadCodec } from './payload-codec.js';
+import { type EncryptionCodec, payloadCodecFrom } from './payload-codec.js';
 import { describeReplay, ReplayInputError, replayHistoryFile } from './replay-history.js';
 
 export const USAGE = `Concordat command line
@@ -51,7 +52,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 export interface CliIo {
   stdout: Writable;
   stderr: Writable;
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string | undefined>;
   /** Whether stderr is a terminal (progress is redrawn on one line) or a log (one line per step). */
   stderrIsTty?: boolean;
   /** Injected in tests; default: the store and protocol the environment names. */
@@ -175,7 +176,11 @@ async function runReplay(files: string[], io: CliIo): Promise<number> {
   }
   try {
     const codec = (
-      io.payloadCodec ?? (() => loadPayloadCodec(io.env, io.env.CONCORDAT_DATA_DIR ?? '.data'))
+      io.payloadCodec ??
+      (() => {
+        const settings = parseEnv(io.env);
+        return payloadCodecFrom(settings.payloadKeys, settings);
+      })
     )();
     let allOk = true;
     for (const file of files) {
@@ -227,8 +232,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         to: required(values, 'to'),
       });
     }
-    const protocol = (io.loadProtocol ?? (() => loadProtocol(io.env)))();
-    store = await (io.openStore ?? (() => createStoreFromEnv(io.env)))();
+    // The environment is parsed once, with the same schema as `npm start` (runtime/env.ts); not
+    // at all when a test injects both parts.
+    let parsed: Settings | undefined;
+    const settings = () => (parsed ??= parseEnv(io.env));
+    const protocol = (io.loadProtocol ?? (() => loadProtocolFile(settings().configPath)))();
+    store = await (io.openStore ?? (() => openStoreFromEnv(settings().store)))();
     return command === 'export'
       ? await runExport(rest, io, protocol, store)
       : await runDigest(rest, io, protocol, store);

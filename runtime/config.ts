@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import { describeConfigError, protocolSchema, type Protocol } from '../domain/protocol.js';
 
-/**
- * An environment flag, parsed explicitly (z.coerce.boolean() would read "false" as true): only
- * true/false/1/0/yes/no. Unset or blank stays undefined, so each caller chooses its default.
- */
-export const envBoolean = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'Write true or false' }) })
-    .transform((v) => v === 'true' || v === '1' || v === 'yes')
-    .optional(),
-);
+// The environment's flags, ports and keys are parsed with the rest of it, in runtime/env.ts.
+export { envBoolean } from './env.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/concordat.example.yaml';
 
@@ -41,9 +31,9 @@ export function parseProtocol(text: string, source = 'protocol'): Protocol {
   return result.data;
 }
 
-/** Loads the protocol file named by CONCORDAT_CONFIG, or the shipped example. Called once at start-up. */
-export function loadProtocol(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Protocol {
-  const file = path.resolve(cwd, env.CONCORDAT_CONFIG ?? DEFAULT_CONFIG_PATH);
+/** Loads the protocol file (CONCORDAT_CONFIG, as parsed by runtime/env.ts). Called once at start-up. */
+export function loadProtocolFile(configPath: string, cwd = process.cwd()): Protocol {
+  const file = path.resolve(cwd, configPath);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -51,4 +41,9 @@ export function loadProtocol(env: NodeJS.ProcessEnv = process.env, cwd = process
     throw new ConfigError(file, `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   return parseProtocol(text, file);
+}
+
+/** The same, from a raw environment's CONCORDAT_CONFIG or the shipped example; for tools and tests. */
+export function loadProtocol(env: { CONCORDAT_CONFIG?: string | undefined }, cwd = process.cwd()): Protocol {
+  return loadProtocolFile(env.CONCORDAT_CONFIG?.trim() || DEFAULT_CONFIG_PATH, cwd);
 }

@@ -19,17 +19,23 @@ import {
 import { createTeamsBot, createTeamsChatPort, type TeamsBot } from '../bots/teams/index.js';
 import type { ChatPort } from '../domain/chat-port.js';
 import type { Platform } from '../domain/people.js';
-import { createStoreFromEnv, type Store } from '../store/index.js';
+import { openStoreFromEnv, type Store } from '../store/index.js';
 import { startDevServer, temporalReachable, type DevServer } from '../temporal-dev/dev-server.js';
 import { createBedRequestClient, TASK_QUEUE } from './bed-request-client.js';
 import { ChatRouter } from './chat-router.js';
-import { ConfigError, envBoolean, loadProtocol } from './config.js';
+import { ConfigError, loadProtocolFile } from './config.js';
+import { parseEnv, type Settings } from './env.js';
 import { createLogger, temporalLoggerFor } from './logger.js';
-import { loadPayloadCodec } from './payload-codec.js';
+import { payloadCodecFrom } from './payload-codec.js';
 import { requestDigestNow } from './digest-client.js';
 import { ensureSchedules } from './schedules.js';
 import { createStartOutboxDrainer, type StartOutboxDrainer } from './start-outbox.js';
-import { connectClient, connectWorker, temporalSettings } from './temporal-connection.js';
+import {
+  connectClient,
+  connectWorker,
+  temporalSettings,
+  withTemporalAddress,
+} from './temporal-connection.js';
 import { createWorker } from './worker.js';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
@@ -43,9 +49,16 @@ async function main(): Promise<void> {
   const all = !values.worker && !values.bots;
   const runWorker = all || values.worker;
   const runBots = all || values.bots;
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  const dataDir = env.CONCORDAT_DATA_DIR ?? '.data';
-  const log = createLogger({ name: 'concordat' });
+  // The environment is parsed once, here; everything below gets its typed part (runtime/env.ts).
+  let settings: Settings;
+  try {
+    settings = parseEnv(process.env);
+  } catch (error) {
+    process.stderr.write(`\n${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const { dataDir } = settings;
+  const log = createLogger({ name: 'concordat', ...settings.log });
   Runtime.install({ logger: temporalLoggerFor(log) });
   const stoppers: Stopper[] = [];
   const lines: string[] = [];
@@ -70,14 +83,15 @@ async function main(): Promise<void> {
   }
 
   try {
-    // Configuration first: a bad file or variable stops the start, naming the field.
-    const protocol = loadProtocol(env);
-    const codec = loadPayloadCodec(env, dataDir);
+    // Configuration first: a bad file or key stops the start, naming the field.
+    const protocol = loadProtocolFile(settings.configPath);
+    const codec = payloadCodecFrom(settings.payloadKeys, settings);
 
     // Temporal: TEMPORAL_ADDRESS wins; otherwise reuse a local server or start the dev server.
     let devServer: DevServer | undefined;
-    if (env.TEMPORAL_ADDRESS) {
-      const s = temporalSettings(env);
+    let temporal = settings.temporal;
+    if (temporal.vars.TEMPORAL_ADDRESS) {
+      const s = temporalSettings(temporal);
       if (!(await temporalReachable(s.address, { connection: s.connectionOptions }))) {
         throw new ConfigError('environment', `TEMPORAL_ADDRESS: no Temporal server answers at ${s.address}`);
       }
@@ -87,7 +101,7 @@ async function main(): Promise<void> {
       devServer = await startDevServer({ dbFile: `${dataDir}/temporal.db` });
       const dev = devServer;
       stoppers.push({ name: 'temporal dev server', stop: () => dev.stop() });
-      env.TEMPORAL_ADDRESS = dev.address;
+      temporal = withTemporalAddress(temporal, dev.address);
       lines.push(
         dev.reused
           ? `Temporal      ${dev.address} (an already running server)`
@@ -95,15 +109,15 @@ async function main(): Promise<void> {
       );
     }
 
-    const store: Store = await createStoreFromEnv(env);
+    const store: Store = await openStoreFromEnv(settings.store);
     stoppers.push({ name: 'records store', stop: () => store.close() });
     lines.push(
-      env.DATABASE_URL
+      settings.store.databaseUrl
         ? 'Records       Postgres (DATABASE_URL)'
         : `Records       PGlite (embedded Postgres) in ${dataDir}/pglite`,
     );
 
-    const client: Client = await connectClient(codec, env);
+    const client: Client = await connectClient(codec, temporal);
     stoppers.push({ name: 'temporal client', stop: () => client.connection.close() });
     // The bots keep a submit made while Temporal is unreachable and start it later
     // (docs/queued-submits.md); any start that gets through is the drainer's cue to go at once.
@@ -124,15 +138,12 @@ async function main(): Promise<void> {
     let slackBot: SlackBot | undefined;
     let teamsBot: TeamsBot | undefined;
     const adapters: Partial<Record<Platform, ChatPort>> = {};
-    const slackConfigured = Boolean(env.SLACK_BOT_TOKEN?.trim());
-    const teamsFlag = envBoolean.safeParse(env.TEAMS_ENABLED);
-    if (!teamsFlag.success) throw new ConfigError('environment', 'TEAMS_ENABLED: Write true or false');
-    const teamsEnabled = teamsFlag.data ?? true;
+    const slackEnv = settings.slack;
 
-    if (slackConfigured) {
+    if (slackEnv) {
       adapters.slack = createSlackChatPort({
-        token: env.SLACK_BOT_TOKEN ?? '',
-        ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+        token: slackEnv.botToken,
+        ...(slackEnv.apiUrl ? { apiUrl: slackEnv.apiUrl } : {}),
         log,
         timeZone: protocol.force.timeZone,
       });
@@ -141,12 +152,12 @@ async function main(): Promise<void> {
         'Slack         not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN)',
       );
     }
-    if (teamsEnabled) {
+    if (settings.teamsEnabled) {
       if (runBots) {
-        teamsBot = createTeamsBot({ protocol, bedRequests, store, env, log, digests });
+        teamsBot = createTeamsBot({ protocol, bedRequests, store, config: settings.teams, log, digests });
       }
       adapters.teams = createTeamsChatPort({
-        ...(teamsBot ? { adapter: teamsBot.adapter } : { env }),
+        ...(teamsBot ? { adapter: teamsBot.adapter } : { config: settings.teams }),
         store,
         log,
         zone: protocol.force.timeZone,
@@ -157,7 +168,7 @@ async function main(): Promise<void> {
     const chat = new ChatRouter(adapters);
 
     if (runWorker) {
-      const { connection, namespace } = await connectWorker(env);
+      const { connection, namespace } = await connectWorker(temporal);
       const worker: Worker = await createWorker({
         connection,
         namespace,
@@ -201,8 +212,8 @@ async function main(): Promise<void> {
       drainer = outboxDrainer;
       stoppers.push({ name: 'start outbox', stop: () => outboxDrainer.stop() });
       lines.push('Outbox        submits made while Temporal is unreachable start when it is back');
-      if (slackConfigured) {
-        slackBot = createSlackBot({ protocol, bedRequests, store, env, log, digests });
+      if (slackEnv) {
+        slackBot = createSlackBot({ protocol, bedRequests, store, env: slackEnv, log, digests });
         const port = await slackBot.start();
         const bot = slackBot;
         stoppers.push({ name: 'slack bot', stop: () => bot.stop() });
@@ -229,7 +240,7 @@ async function main(): Promise<void> {
     say(`Concordat is running for ${protocol.force.name}.`);
     for (const l of lines) say(`  ${l}`);
     for (const l of notConfigured) say(`  ${l}`);
-    say(`  Protocol      ${env.CONCORDAT_CONFIG ?? 'config/concordat.example.yaml'}`);
+    say(`  Protocol      ${settings.configPath}`);
     say('Press Ctrl-C to stop.');
   } catch (error) {
     if (error instanceof ConfigError) {

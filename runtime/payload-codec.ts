@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { loadSecretKeys, parseKey } from '../store/secrets.js';
+import { resolveSecretKeys } from '../store/secrets.js';
+import { parseEnvParts } from './env.js';
 
 // @temporalio/proto is CommonJS: its namespaces are reachable only through the default export under Node ESM.
 const { temporal } = proto;
@@ -76,13 +77,27 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /**
- * The payload key from CONCORDAT_PAYLOAD_KEY. Outside production an unset key is generated once
- * and kept with the store's development keys (`.data/secrets.json`), so `npm start` needs no setup.
+ * The payload codec from CONCORDAT_PAYLOAD_KEY (and CONCORDAT_PAYLOAD_KEY_PREVIOUS while rotating),
+ * as parsed by runtime/env.ts. Outside production an unset key is generated once and kept with the
+ * store's development keys (`.data/secrets.json`), so `npm start` needs no setup.
  */
-export function loadPayloadCodec(env: NodeJS.ProcessEnv = process.env, dataDir = '.data'): EncryptionCodec {
-  const { CONCORDAT_PAYLOAD_KEY: key } = loadSecretKeys(env, dataDir, ['CONCORDAT_PAYLOAD_KEY']);
-  const previous = env.CONCORDAT_PAYLOAD_KEY_PREVIOUS
-    ? [parseKey('CONCORDAT_PAYLOAD_KEY_PREVIOUS', env.CONCORDAT_PAYLOAD_KEY_PREVIOUS)]
-    : [];
-  return new EncryptionCodec(key, previous);
+export function payloadCodecFrom(
+  keys: { current?: Buffer; previous?: Buffer },
+  options: { production: boolean; dataDir: string },
+): EncryptionCodec {
+  const { CONCORDAT_PAYLOAD_KEY: key } = resolveSecretKeys(
+    keys.current ? { CONCORDAT_PAYLOAD_KEY: keys.current } : {},
+    options,
+    ['CONCORDAT_PAYLOAD_KEY'],
+  );
+  return new EncryptionCodec(key, keys.previous ? [keys.previous] : []);
+}
+
+/** The same from a raw environment, for tools and tests. */
+export function loadPayloadCodec(
+  env: Record<string, string | undefined>,
+  dataDir = '.data',
+): EncryptionCodec {
+  const s = parseEnvParts(env, ['core', 'keys']);
+  return payloadCodecFrom(s.payloadKeys, { production: s.production, dataDir });
 }

@@ -5,15 +5,27 @@ import type { DataConverter } from '@temporalio/common';
 import type { EncryptionCodec } from './payload-codec.js';
 
 /**
- * Connection settings follow Temporal's env-config conventions (TEMPORAL_ADDRESS,
- * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE), so
- * the same worker and bots run against the dev server, a self-hosted cluster or Temporal Cloud.
+ * Temporal's standard client variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+ * TEMPORAL_TLS*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE, TEMPORAL_GRPC_META_*), checked by the one
+ * schema in runtime/env.ts and handed to @temporalio/envconfig as they are, so its profiles and
+ * temporal.toml keep working. `vars` also carries HOME, XDG_CONFIG_HOME and APPDATA, where
+ * envconfig looks for the default temporal.toml.
  */
-export function temporalSettings(env: NodeJS.ProcessEnv = process.env) {
-  const overrideEnvVars = Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
-  const cfg = loadClientConnectConfig({ profile: env.TEMPORAL_PROFILE, overrideEnvVars });
+export interface TemporalEnv {
+  vars: Record<string, string>;
+}
+
+/** The same settings aimed at another server: the dev server `npm start` has just started. */
+export function withTemporalAddress(env: TemporalEnv, address: string): TemporalEnv {
+  return { vars: { ...env.vars, TEMPORAL_ADDRESS: address } };
+}
+
+/**
+ * Connection settings follow Temporal's env-config conventions, so the same worker and bots run
+ * against the dev server, a self-hosted cluster or Temporal Cloud.
+ */
+export function temporalSettings(env: TemporalEnv) {
+  const cfg = loadClientConnectConfig({ overrideEnvVars: env.vars });
   const address = cfg.connectionOptions.address ?? '127.0.0.1:7233';
   return {
     connectionOptions: { ...cfg.connectionOptions, address },
@@ -26,17 +38,14 @@ export function dataConverterFor(codec: EncryptionCodec): DataConverter {
   return { payloadCodecs: [codec] };
 }
 
-export async function connectClient(
-  codec: EncryptionCodec,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<Client> {
+export async function connectClient(codec: EncryptionCodec, env: TemporalEnv): Promise<Client> {
   const s = temporalSettings(env);
   const connection = await Connection.connect(s.connectionOptions);
   return new Client({ connection, namespace: s.namespace, dataConverter: dataConverterFor(codec) });
 }
 
 export async function connectWorker(
-  env: NodeJS.ProcessEnv = process.env,
+  env: TemporalEnv,
 ): Promise<{ connection: NativeConnection; namespace: string }> {
   const s = temporalSettings(env);
   const connection = await NativeConnection.connect(s.connectionOptions);

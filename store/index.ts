@@ -1,5 +1,12 @@
 export type * from './records-store.js';
-export { openStore, createStoreFromEnv, type OpenStoreOptions, type Store } from './open-store.js';
+export {
+  openStore,
+  openStoreFromEnv,
+  createStoreFromEnv,
+  type OpenStoreOptions,
+  type Store,
+  type StoreEnv,
+} from './open-store.js';
 export { SqlRecordsStore, SYSTEM_WORKFLOW_ID } from './sql-records-store.js';
 export {
   SqlPendingStartsStore,

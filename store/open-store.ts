@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import { parseEnvParts } from '../runtime/env.js';
 import { runMigrations } from './migrations.js';
-import { loadStoreSecrets, type StoreSecrets } from './secrets.js';
+import { resolveStoreSecrets, type StoreSecrets } from './secrets.js';
 import { SqlPendingStartsStore, type PendingStartsStore } from './pending-starts.js';
-import { openPglite, openPostgres, SCHEMA_NAME, type SqlClient } from './sql-client.js';
+import { openPglite, openPostgres, type SqlClient } from './sql-client.js';
 import { SqlRecordsStore } from './sql-records-store.js';
 
 export interface OpenStoreOptions {
@@ -47,40 +47,40 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   });
 }
 
-const storeEnvSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  CONCORDAT_DATA_DIR: z.string().trim().min(1, 'CONCORDAT_DATA_DIR is empty').default('.data'),
-  CONCORDAT_DB_SCHEMA: z
-    .string()
-    .trim()
-    .regex(SCHEMA_NAME, 'CONCORDAT_DB_SCHEMA must be lower-case letters, digits and _')
-    .optional(),
-});
+/**
+ * The store's settings, parsed from the environment by the one schema in runtime/env.ts
+ * (DATABASE_URL, CONCORDAT_DB_SCHEMA, CONCORDAT_DATA_DIR, NODE_ENV and the two keys).
+ */
+export interface StoreEnv {
+  databaseUrl?: string;
+  schema?: string;
+  dataDir: string;
+  /** NODE_ENV=production: an unset key is an error instead of being generated under dataDir. */
+  production: boolean;
+  keys: Partial<StoreSecrets>;
+}
 
 /**
  * Start-up entry for the worker and the bots:
- * - `DATABASE_URL` set: that Postgres server (schema `CONCORDAT_DB_SCHEMA` if set);
- * - otherwise PGlite under `<CONCORDAT_DATA_DIR>/pglite` (default `.data/pglite`).
- * Secrets: `CONCORDAT_PSEUDONYM_KEY` and `CONCORDAT_DATA_KEY` (see loadStoreSecrets), with dev
- * keys kept in `<CONCORDAT_DATA_DIR>/secrets.json`. A bad value stops start-up naming the variable.
+ * - `databaseUrl` set: that Postgres server (in `schema` if set);
+ * - otherwise PGlite under `<dataDir>/pglite` (default `.data/pglite`).
+ * Keys missing outside production are generated once into `<dataDir>/secrets.json`.
  */
-export async function createStoreFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): Promise<Store> {
-  const parsed = storeEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-  }
-  const { DATABASE_URL, CONCORDAT_DATA_DIR, CONCORDAT_DB_SCHEMA } = parsed.data;
-  const secrets = loadStoreSecrets(env, CONCORDAT_DATA_DIR);
+export async function openStoreFromEnv(settings: StoreEnv): Promise<Store> {
+  const secrets = resolveStoreSecrets(settings.keys, settings);
   return openStore({
-    ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : { dataDir: join(CONCORDAT_DATA_DIR, 'pglite') }),
-    ...(CONCORDAT_DB_SCHEMA ? { schema: CONCORDAT_DB_SCHEMA } : {}),
+    ...(settings.databaseUrl
+      ? { databaseUrl: settings.databaseUrl }
+      : { dataDir: join(settings.dataDir, 'pglite') }),
+    ...(settings.schema ? { schema: settings.schema } : {}),
     secrets,
   });
+}
+
+/**
+ * The same from a raw environment, for the tests and tools; `npm start` parses the whole
+ * environment once instead. A bad value throws a ConfigError naming the variable.
+ */
+export async function createStoreFromEnv(env: Record<string, string | undefined>): Promise<Store> {
+  return openStoreFromEnv(parseEnvParts(env, ['core', 'store', 'keys']).store);
 }

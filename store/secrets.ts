@@ -61,40 +61,61 @@ export function parseKey(variable: string, value: string | undefined): Buffer {
 const devSecretsFileSchema = z.record(z.string());
 
 /**
- * Reads secret keys from the environment. When one is unset outside production, it is generated
+ * Fills in the secret keys that are not set. When one is unset outside production, it is generated
  * once and kept in `<dataDir>/secrets.json` (mode 0600), so every later start, and every process
- * sharing the directory, uses the same key. In production (NODE_ENV=production) an unset key is
- * an error naming the variable. A set but malformed key is always an error naming the variable.
- *
- * Other parts of the system (e.g. the Temporal payload codec key) can use the same file by
- * calling this with their own variable names.
+ * sharing the directory, uses the same key. In production an unset key is an error naming the
+ * variable. The set ones come parsed from the environment (runtime/env.ts, by keySchema's rules).
+ */
+export function resolveSecretKeys<K extends string>(
+  given: Partial<Record<K, Buffer>>,
+  options: { production: boolean; dataDir: string },
+  variables: readonly K[],
+): Record<K, Buffer> {
+  const out = {} as Record<K, Buffer>;
+  const missing: K[] = [];
+  for (const variable of variables) {
+    const value = given[variable];
+    if (value) out[variable] = value;
+    else if (options.production) {
+      throw new Error(`${variable} is not set. In production every secret comes from the environment.`);
+    } else missing.push(variable);
+  }
+  if (missing.length > 0) {
+    const dev = loadOrCreateDevSecrets(options.dataDir, missing);
+    for (const variable of missing) {
+      out[variable] = parseKey(`${variable} (in ${join(options.dataDir, 'secrets.json')})`, dev[variable]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The same from a raw environment (NODE_ENV and the named variables), for tools and tests. A set
+ * but malformed key is always an error naming the variable.
  */
 export function loadSecretKeys<K extends string>(
   env: Env,
   dataDir: string,
   variables: readonly K[],
 ): Record<K, Buffer> {
-  const production = env.NODE_ENV === 'production';
-  const out = {} as Record<K, Buffer>;
-  const missing: K[] = [];
+  const given: Partial<Record<K, Buffer>> = {};
   for (const variable of variables) {
     const value = env[variable];
-    if (value === undefined || value.trim() === '') {
-      if (production) {
-        throw new Error(`${variable} is not set. In production every secret comes from the environment.`);
-      }
-      missing.push(variable);
-    } else {
-      out[variable] = parseKey(variable, value);
-    }
+    if (value !== undefined && value.trim() !== '') given[variable] = parseKey(variable, value);
   }
-  if (missing.length > 0) {
-    const dev = loadOrCreateDevSecrets(dataDir, missing);
-    for (const variable of missing) {
-      out[variable] = parseKey(`${variable} (in ${join(dataDir, 'secrets.json')})`, dev[variable]);
-    }
-  }
-  return out;
+  return resolveSecretKeys(given, { production: env.NODE_ENV === 'production', dataDir }, variables);
+}
+
+export function resolveStoreSecrets(
+  keys: Partial<StoreSecrets>,
+  options: { production: boolean; dataDir: string },
+): StoreSecrets {
+  const given: Partial<Record<typeof PSEUDONYM_KEY_VAR | typeof DATA_KEY_VAR, Buffer>> = {
+    ...(keys.pseudonymKey ? { [PSEUDONYM_KEY_VAR]: keys.pseudonymKey } : {}),
+    ...(keys.dataKey ? { [DATA_KEY_VAR]: keys.dataKey } : {}),
+  };
+  const out = resolveSecretKeys(given, options, [PSEUDONYM_KEY_VAR, DATA_KEY_VAR]);
+  return { pseudonymKey: out[PSEUDONYM_KEY_VAR], dataKey: out[DATA_KEY_VAR] };
 }
 
 export function loadStoreSecrets(env: Env, dataDir = '.data'): StoreSecrets {

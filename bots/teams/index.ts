@@ -48,7 +48,10 @@ export interface TeamsBotOptions {
   protocol: Protocol;
   bedRequests: BedRequests;
   store: TeamsBotStore;
-  env?: NodeJS.ProcessEnv;
+  /** The Teams settings parsed at start-up (runtime/env.ts), or… */
+  config?: TeamsConfig;
+  /** …a raw environment to parse them from (tests and tools). Neither: local emulator mode. */
+  env?: Record<string, string | undefined>;
   log: Logger;
   /** Test and sovereign-cloud hooks for the Bot Framework endpoints; production leaves unset. */
   adapterOverrides?: AdapterOverrides;
@@ -71,7 +74,7 @@ export interface TeamsBot {
 }
 
 export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
-  const config = loadTeamsConfig(options.env ?? process.env);
+  const config = options.config ?? loadTeamsConfig(options.env ?? {});
   const log = options.log.child({ edge: 'teams' });
   const adapter = createTeamsAdapter(config, options.adapterOverrides, log);
   const deps: HandlerDeps = {

@@ -19,7 +19,7 @@ import {
   type AdapterOverrides,
   type ConcordatTeamsAdapter,
 } from '../adapter.js';
-import { loadTeamsConfig } from '../env.js';
+import { loadTeamsConfig, type TeamsConfig } from '../env.js';
 import { rateLimited, toDeliveryFailure } from './connector-failure.js';
 import {
   baseConversationId,
@@ -36,8 +36,10 @@ export type ReferenceStore = Pick<RecordsStore, 'getConversationReference' | 'sa
 export interface TeamsChatPortOptions {
   /** The bot's adapter (shared with createTeamsBot), or… */
   adapter?: ConcordatTeamsAdapter;
-  /** …the environment to build one from (MICROSOFT_APP_* variables; none set = emulator mode). */
-  env?: NodeJS.ProcessEnv;
+  /** …the Teams settings parsed at start-up (runtime/env.ts) to build one from, or… */
+  config?: TeamsConfig;
+  /** …a raw environment to parse them from (tests and tools). None of the three: emulator mode. */
+  env?: Record<string, string | undefined>;
   adapterOverrides?: AdapterOverrides;
   store: ReferenceStore;
   log: Logger;
@@ -105,7 +107,11 @@ function describeWhat(message: OutboundMessage): string {
 export function createTeamsChatPort(options: TeamsChatPortOptions): ChatPort & { readonly pacer: Pacer } {
   const adapter =
     options.adapter ??
-    createTeamsAdapter(loadTeamsConfig(options.env ?? process.env), options.adapterOverrides, options.log);
+    createTeamsAdapter(
+      options.config ?? loadTeamsConfig(options.env ?? {}),
+      options.adapterOverrides,
+      options.log,
+    );
   const { store, log } = options;
   const zone = options.zone ?? DEFAULT_ZONE;
   const clock = options.clock ?? (() => new Date());
