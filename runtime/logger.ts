@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { prettyDestination } from './pretty-log.js';
 
 /**
  * Structured JSON logs. Tokens, secrets and child personal data are redacted by key wherever they
@@ -26,19 +27,27 @@ export const REDACTED_KEYS = [
 
 const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
 
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * The logger. Format: as given (LOG_FORMAT, parsed in runtime/env.ts); else readable lines when
+ * stdout is a terminal and JSON lines otherwise (a file, a pipe, a log collector). A given
+ * `destination` gets JSON unless `pretty` is asked for. Redaction applies to both.
+ */
 export function createLogger(
-  options: { level?: string; name?: string } = {},
+  options: { level?: string; name?: string; format?: LogFormat } = {},
   destination?: pino.DestinationStream,
 ): Logger {
+  const format = options.format ?? (!destination && process.stdout.isTTY ? 'pretty' : 'json');
   return pino(
     {
       name: options.name ?? 'concordat',
-      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+      level: options.level ?? 'info',
       redact: { paths, censor: '[redacted]' },
       base: { service: options.name ?? 'concordat' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    format === 'pretty' ? prettyDestination(destination) : destination,
   );
 }
 
