@@ -1,8 +1,9 @@
 import type { ChatPort } from '../domain/chat-port.js';
 import type { Protocol } from '../domain/protocol.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../domain/logger.js';
 import type { RecordsStore } from '../store/records-store.js';
 import { makeDeliver, makeNotifyPerson } from './delivery/deliver.js';
+import { heartbeating } from './heartbeat/with-heartbeats.js';
 import { makeSnapshotProtocol } from './protocol/snapshot-protocol.js';
 import { makeRecordActivities } from './records/records.js';
 
@@ -26,13 +27,14 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const records = makeRecordActivities(deps);
+  // Every bed-request activity heartbeats, so a crash mid-activity is retried within seconds.
   return {
-    snapshotProtocol: makeSnapshotProtocol(deps.protocol),
-    registerRequest: records.registerRequest,
-    deliver: makeDeliver(deps),
-    notifyPerson: makeNotifyPerson(deps),
-    appendEvent: records.appendEvent,
-    recordOutcome: records.recordOutcome,
+    snapshotProtocol: heartbeating(makeSnapshotProtocol(deps.protocol)),
+    registerRequest: heartbeating(records.registerRequest),
+    deliver: heartbeating(makeDeliver(deps)),
+    notifyPerson: heartbeating(makeNotifyPerson(deps)),
+    appendEvent: heartbeating(records.appendEvent),
+    recordOutcome: heartbeating(records.recordOutcome),
   };
 }
 

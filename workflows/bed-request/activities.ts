@@ -7,6 +7,8 @@ type Activities = ReturnType<typeof createActivities>;
 /** Store writes must happen: retry until they do (a store outage pauses the request, not loses it). */
 export const records = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  // The activities heartbeat (activities/heartbeat): a killed worker's activity is retried 5 s on.
+  heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -17,6 +19,7 @@ export const records = proxyActivities<Activities>({
  */
 export const chat = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '5 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
