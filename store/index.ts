@@ -8,6 +8,13 @@ export {
   type StoreEnv,
 } from './open-store.js';
 export { SqlRecordsStore, SYSTEM_WORKFLOW_ID } from './sql-records-store.js';
+export { SqlRequestsStore } from './requests-store.js';
+export { SqlOutcomesStore } from './outcomes-store.js';
+export { SqlAuditStore } from './audit-store.js';
+export { SqlAccessLogStore } from './access-log-store.js';
+export { SqlDeliveriesStore, SqlConversationReferencesStore } from './chat-references-store.js';
+export { SqlRetentionStore } from './retention-store.js';
+export { SqlSameChildStore, relinkAllChildren, exportChildKeyer } from './same-child.js';
 export {
   SqlPendingStartsStore,
   type PendingStart,

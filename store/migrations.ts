@@ -1,5 +1,34 @@
 import type { SqlClient } from './sql-client.js';
 
+/**
+ * Labels every request with its child (docs/same-child.md), from the pseudonyms alone: each
+ * request starts with its own label, then takes the smallest label of any request it shares a
+ * pseudonym with, until nothing changes (one pass per hop of the longest chain). Migration 5 runs
+ * it once; frozen here because a shipped migration must not change.
+ */
+export const RELINK_ALL_CHILDREN_SQL = `
+DO $relink$
+DECLARE changed bigint;
+BEGIN
+  LOOP
+    WITH by_pseudonym AS (
+      SELECT cp.pseudonym, min(r.child_id) AS child_id
+      FROM child_pseudonyms cp JOIN requests r ON r.workflow_id = cp.workflow_id
+      GROUP BY cp.pseudonym
+    ),
+    by_request AS (
+      SELECT cp.workflow_id, min(p.child_id) AS child_id
+      FROM child_pseudonyms cp JOIN by_pseudonym p ON p.pseudonym = cp.pseudonym
+      GROUP BY cp.workflow_id
+    )
+    UPDATE requests r SET child_id = b.child_id FROM by_request b
+    WHERE b.workflow_id = r.workflow_id AND b.child_id < r.child_id;
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    EXIT WHEN changed = 0;
+  END LOOP;
+END
+$relink$;`;
+
 export interface Migration {
   version: number;
   name: string;
@@ -203,6 +232,19 @@ CREATE TABLE pending_starts (
   CHECK ((started_at IS NULL) = (input_enc IS NOT NULL))
 );
 CREATE INDEX pending_starts_queued_idx ON pending_starts (created_at) WHERE started_at IS NULL;
+`,
+  },
+  {
+    version: 5,
+    name: 'same-child links',
+    // Every request's child, as one number per connected component of requests and pseudonyms
+    // (docs/same-child.md): new requests start alone (the default) and store/same-child.ts joins
+    // them to the requests they share a pseudonym with. Existing rows are labelled here.
+    sql: `
+CREATE SEQUENCE child_id_seq AS bigint;
+ALTER TABLE requests ADD COLUMN child_id bigint NOT NULL DEFAULT nextval('child_id_seq');
+${RELINK_ALL_CHILDREN_SQL}
+CREATE INDEX requests_child_charged_idx ON requests (child_id, charged_at);
 `,
   },
 ];
