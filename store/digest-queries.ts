@@ -12,6 +12,8 @@ import {
 import type { RepeatCandidate } from '../domain/digest/repeats.js';
 import type { TimingFigure } from '../domain/digest/stats.js';
 import { declineReasonSchema, stayReasonSchema, type OutcomeCode } from '../domain/outcomes.js';
+import { repeatChildDetentions } from './same-child.js';
+import { DETAINED_SQL, sqlList } from './sql-text.js';
 import { toIso, toIsoOrUndefined, type SqlClient, type SqlExecutor } from './sql-client.js';
 
 /**
@@ -24,16 +26,6 @@ import { toIso, toIsoOrUndefined, type SqlClient, type SqlExecutor } from './sql
  * a yearly digest ships a few dozen rows, not the year's requests.
  */
 
-function sqlList(codes: readonly string[]): string {
-  return codes
-    .map((c) => {
-      if (!/^[a-z_]+$/.test(c)) throw new Error(`Unexpected code ${c}`);
-      return `'${c}'`;
-    })
-    .join(', ');
-}
-
-const DETAINED_SQL = sqlList(DETAINED_OUTCOMES);
 const STAY_CODES = stayReasonSchema.options;
 const DECLINE_CODES = declineReasonSchema.options;
 
@@ -42,15 +34,19 @@ const DECLINE_CODES = declineReasonSchema.options;
  * 4 MB default (a yearly digest sorts a few hundred thousand rows in memory, not on disk) and without JIT compilation
  * (it costs more than it saves on queries this size). Both settings end with the transaction.
  */
+async function reportingTransaction<T>(db: SqlClient, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
+    return fn(tx);
+  });
+}
+
 async function reportingQuery<R extends object>(
   db: SqlClient,
   text: string,
   params: readonly unknown[],
 ): Promise<R[]> {
-  return db.transaction(async (tx) => {
-    await tx.query(`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
-    return tx.query<R>(text, params);
-  });
+  return reportingTransaction(db, (tx) => tx.query<R>(text, params));
 }
 
 /** A row of a GROUPING SETS ((), (suite), (la)) query: which group it belongs to. */
@@ -255,92 +251,24 @@ export interface DetentionRow {
 /**
  * The material for the repeat detentions of [from, to), with a look-back of `windowMs`: every
  * post-charge detention charged in [from − window, to) of each child who was detained in the
- * period after another detention in the window, and the pseudonyms linking them.
- *
- * The same child: two detentions share a pseudonym (PNC-based or name+DOB-based), or a detention
- * known only by name and date of birth is linked to a PNC ID by any request that carried both
- * (one hop, as a PNC ID and a name+DOB identify one child). The caller joins the detentions into
- * children through the shared keys.
- *
- * One pass over the window, set-based: the window's detentions (a covering partial index) joined
- * to the window's pseudonyms (a covering index by kind and time of charge), ordered by pseudonym
- * (byte order: the C collation) and time, so each detention sees the one before it under the same
- * pseudonym. Only the detentions of repeat children leave the database, with their charge time
- * and place; `detentionDetails` then reads the facts of the few the digest lists.
+ * period after another detention in the window, and the child it belongs to. The child is the
+ * "same child" linker's (store/same-child.ts, docs/same-child.md), as for the repeat alert and the
+ * export, so the three never disagree. Only the detentions of repeat children leave the database;
+ * `detentionDetails` then reads the facts of the few the digest lists.
  */
 export async function repeatDetentionMaterial(
   db: SqlClient,
   range: { from: string; to: string; windowMs: number },
 ): Promise<{ links: Array<{ workflowId: string; pseudonym: string }>; detentions: RepeatCandidate[] }> {
-  const lo = `($1::timestamptz - $3::float8 * interval '1 millisecond')`;
-  const linkRows = await reportingQuery<{ k: string; workflow_id: string; charged_ms: number }>(
-    db,
-    `WITH own AS MATERIALIZED (
-       SELECT cp.workflow_id, cp.kind, cp.pseudonym, cp.charged_at
-       FROM child_pseudonyms cp
-       WHERE cp.kind IN ('pnc', 'nd') AND cp.charged_at >= ${lo} AND cp.charged_at < $2::timestamptz
-         AND cp.workflow_id IN (
-           SELECT o.workflow_id FROM outcomes o
-           WHERE o.outcome IN (${DETAINED_SQL}) AND o.charged_at >= ${lo} AND o.charged_at < $2::timestamptz)
-     ),
-     nd_only AS MATERIALIZED (
-       SELECT n.workflow_id, n.pseudonym, n.charged_at FROM own n
-       WHERE n.kind = 'nd'
-         AND NOT EXISTS (SELECT 1 FROM own x WHERE x.workflow_id = n.workflow_id AND x.kind = 'pnc')
-     ),
-     bridged AS (
-       SELECT n.workflow_id, p.pseudonym, n.charged_at
-       FROM nd_only n
-       JOIN child_pseudonyms b ON b.pseudonym = n.pseudonym AND b.kind = 'nd'
-       JOIN child_pseudonyms p ON p.workflow_id = b.workflow_id AND p.kind = 'pnc'
-     ),
-     keyed AS (
-       -- Byte order (the C collation) sorts hex pseudonyms as well as any, and much faster.
-       SELECT workflow_id, pseudonym COLLATE "C" AS pseudonym, charged_at FROM own
-       UNION ALL
-       SELECT workflow_id, pseudonym COLLATE "C", charged_at FROM bridged
-     ),
-     multi AS (
-       -- Only a pseudonym under two or more detentions, one of them in the period, can be a repeat.
-       SELECT pseudonym FROM keyed GROUP BY pseudonym
-       HAVING COUNT(*) > 1 AND MAX(charged_at) >= $1::timestamptz
-     ),
-     seq AS MATERIALIZED (
-       SELECT k.pseudonym, k.workflow_id, k.charged_at,
-         lag(k.charged_at) OVER (PARTITION BY k.pseudonym ORDER BY k.charged_at, k.workflow_id) AS prev_at
-       FROM keyed k JOIN multi ON multi.pseudonym = k.pseudonym
-     ),
-     repeat_keys AS (
-       SELECT DISTINCT pseudonym FROM seq
-       WHERE charged_at >= $1::timestamptz
-         AND prev_at >= charged_at - $3::float8 * interval '1 millisecond'
-     )
-     SELECT DISTINCT seq.pseudonym AS k, seq.workflow_id,
-       (EXTRACT(EPOCH FROM seq.charged_at) * 1000)::float8 AS charged_ms
-     FROM seq JOIN repeat_keys ON repeat_keys.pseudonym = seq.pseudonym`,
-    [range.from, range.to, range.windowMs],
-  );
-  if (linkRows.length === 0) return { links: [], detentions: [] };
-  // Where each was detained (for the per-suite and per-authority repeat counts): outcomes carry it.
-  const ids = [...new Set(linkRows.map((r) => r.workflow_id))];
-  const charged = new Map(linkRows.map((r) => [r.workflow_id, Number(r.charged_ms)]));
-  const places = await reportingQuery<{ workflow_id: string; suite: string; la: string }>(
-    db,
-    `SELECT o.workflow_id, o.custody_suite_id AS suite, o.local_authority_id AS la
-     FROM unnest($1::text[]) AS ids(workflow_id)
-     -- Primary-key lookups for these rows (OFFSET 0 keeps the planner from hashing the table).
-     CROSS JOIN LATERAL (
-       SELECT o.workflow_id, o.custody_suite_id, o.local_authority_id
-       FROM outcomes o WHERE o.workflow_id = ids.workflow_id OFFSET 0) o`,
-    [ids],
-  );
+  const rows = await reportingTransaction(db, (tx) => repeatChildDetentions(tx, range));
   return {
-    links: linkRows.map((r) => ({ workflowId: r.workflow_id, pseudonym: r.k })),
-    detentions: places.map((r) => ({
-      workflowId: r.workflow_id,
-      chargedMs: charged.get(r.workflow_id) ?? 0,
-      custodySuiteId: r.suite,
-      localAuthorityId: r.la,
+    // The linker's child as the grouping key: one key per detention, already the whole child.
+    links: rows.map((r) => ({ workflowId: r.workflowId, pseudonym: `child:${r.childId}` })),
+    detentions: rows.map((r) => ({
+      workflowId: r.workflowId,
+      chargedMs: r.chargedMs,
+      custodySuiteId: r.custodySuiteId,
+      localAuthorityId: r.localAuthorityId,
     })),
   };
 }
