@@ -5,7 +5,7 @@
  * Runs on PGlite always and on Postgres when DATABASE_URL_TEST is set.
  */
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gatherDigestFigures } from '../../activities/digest/gather-figures.js';
 import type { DigestFigures, GroupFigures } from '../../domain/digest/figures.js';
 import { computePeriod, type DigestPeriod } from '../../domain/digest/period.js';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bedRequestWorkflowId } from '../../domain/bed-request.js';
 import type { Store } from '../../store/open-store.js';
 import { SqlPendingStartsStore } from '../../store/pending-starts.js';
