@@ -386,3 +386,23 @@ export function parseEnvParts(raw: RawEnv, parts: ReadonlyArray<keyof typeof ENV
   }
   return parseEnv(picked);
 }
+
+/**
+ * The Slack settings of a raw environment, for tools and tests (Slack must be configured: no
+ * token is an error here). `npm start` parses the whole environment once instead.
+ */
+export function parseSlackSettings(raw: RawEnv): SlackEnv {
+  const { slack } = parseEnvParts(raw, ['slack']);
+  if (!slack) {
+    throw new ConfigError(
+      'environment',
+      'SLACK_BOT_TOKEN: Set the bot token (xoxb-…) from OAuth & Permissions',
+    );
+  }
+  return slack;
+}
+
+/** The Teams settings of a raw environment, for tools and tests. */
+export function parseTeamsSettings(raw: RawEnv): TeamsConfig {
+  return parseEnvParts(raw, ['teams']).teams;
+}

@@ -1,5 +1,5 @@
-import { ConfigError } from '../../runtime/config.js';
-import { parseEnvParts } from '../../runtime/env.js';
+// The bots' one tie to runtime/: parsing a raw environment, until callers pass parsed settings.
+import { parseSlackSettings } from '../../runtime/env.js';
 
 /**
  * The Slack bot's settings, parsed from the environment by the one schema in runtime/env.ts
@@ -20,14 +20,6 @@ export interface SlackEnv {
 /**
  * The Slack settings of a raw environment, for tools and tests; `npm start` parses the whole
  * environment once instead (runtime/env.ts). Slack must be configured: no token is an error here.
+ * Kept while createSlackBot still takes a raw environment.
  */
-export function parseSlackEnv(env: Record<string, string | undefined>): SlackEnv {
-  const { slack } = parseEnvParts(env, ['slack']);
-  if (!slack) {
-    throw new ConfigError(
-      'environment',
-      'SLACK_BOT_TOKEN: Set the bot token (xoxb-…) from OAuth & Permissions',
-    );
-  }
-  return slack;
-}
+export const parseSlackEnv = (env: Record<string, string | undefined>): SlackEnv => parseSlackSettings(env);

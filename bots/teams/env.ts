@@ -1,4 +1,5 @@
-import { parseEnvParts } from '../../runtime/env.js';
+// The bots' one tie to runtime/: parsing a raw environment, until callers pass parsed settings.
+import { parseTeamsSettings } from '../../runtime/env.js';
 
 /**
  * The Teams bot's secrets and settings, parsed from the environment at start-up by the one
@@ -27,9 +28,10 @@ export interface TeamsConfig {
 /**
  * The Teams settings of a raw environment, for tools and tests; `npm start` parses the whole
  * environment once instead (runtime/env.ts). A bad value throws a ConfigError naming the variable.
+ * Kept while createTeamsBot still takes a raw environment.
  */
 export function loadTeamsConfig(env: Record<string, string | undefined>): TeamsConfig {
-  return parseEnvParts(env, ['teams']).teams;
+  return parseTeamsSettings(env);
 }
 
 /** The bot's own ID on the Bot Framework: the app ID, or empty in emulator mode. */
