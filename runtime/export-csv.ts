@@ -11,13 +11,16 @@ import {
 } from '../domain/outcomes.js';
 import type { Protocol } from '../domain/protocol.js';
 import { countExportRows, exportPage, type ExportCursor, type ExportRow } from '../store/digest-queries.js';
+import { exportChildKeyer } from '../store/same-child.js';
 import type { SqlExecutor } from '../store/sql-client.js';
 
 /**
  * The Concordat data (principle 7: forces collect and share data on transfers) as CSV: one row per
  * request whose child was charged in the date range, with the outcome, every timestamp (ISO-8601
- * UTC), the flags and the coded reasons. The child appears only as the keyed pseudonym: no name,
- * date of birth, PNC ID, certificate or free text is ever read for the export.
+ * UTC), the flags and the coded reasons. The child appears only as `child_key`: the same-child
+ * linker's child (docs/same-child.md), keyed with a salt drawn for this export alone, so one child's
+ * rows share a key within the file and two files cannot be joined on it. No name, date of birth,
+ * PNC ID, pseudonym, certificate or free text is ever read for the export.
  *
  * RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote, CR or LF,
  * and quotes doubled inside quoted fields.
@@ -27,6 +30,8 @@ type Column = { name: string; value: (r: ExportRow, names: Names) => string | nu
 interface Names {
   suites: Record<string, string>;
   localAuthorities: Record<string, string>;
+  /** This export's child key of a linker child. */
+  childKey: (childId: string) => string;
 }
 
 const TRANSFERRED = new Set(['transferred_non_secure', 'transferred_secure']);
@@ -42,7 +47,7 @@ export const EXPORT_COLUMNS: readonly Column[] = [
   { name: 'out_of_area', value: (r) => r.outOfArea },
   { name: 'age', value: (r) => r.age },
   { name: 'accommodation_requested', value: (r) => r.accommodation },
-  { name: 'child_pseudonym', value: (r) => r.childPseudonym },
+  { name: 'child_key', value: (r, n) => n.childKey(r.childId) },
   { name: 'charged_at', value: (r) => r.chargedAt },
   { name: 'requested_at', value: (r) => r.requestedAt },
   { name: 'acknowledged_at', value: (r) => r.acknowledgedAt },
@@ -156,6 +161,7 @@ export async function exportConcordatCsv(
   const names: Names = {
     suites: Object.fromEntries(protocol.custodySuites.map((s) => [s.id, s.name])),
     localAuthorities: Object.fromEntries(protocol.localAuthorities.map((l) => [l.id, l.name])),
+    childKey: exportChildKeyer(),
   };
   const pageSize = args.pageSize ?? 5000;
   await write(args.out, csvLine(EXPORT_COLUMNS.map((c) => c.name)));

@@ -390,8 +390,9 @@ export async function openRequestsAsOf(
 // Concordat principle-7 export
 
 /**
- * One exported request: the facts of the request and its outcome, with the child only as a keyed
- * pseudonym. No name, date of birth, PNC ID, certificate text or free text leaves the database.
+ * One exported request: the facts of the request and its outcome, with the child only as the
+ * same-child linker's label (store/same-child.ts), which the export keys afresh per file. No name,
+ * date of birth, PNC ID, pseudonym, certificate text or free text leaves the database.
  */
 export interface ExportRow {
   caseRef: string;
@@ -402,7 +403,8 @@ export interface ExportRow {
   outOfArea: boolean;
   age: number;
   accommodation: string;
-  childPseudonym: string;
+  /** The linker's child (docs/same-child.md): internal, never written as is. */
+  childId: string;
   chargedAt: string;
   requestedAt: string;
   acknowledgedAt?: string;
@@ -455,7 +457,7 @@ export async function exportPage(
     out_of_area: boolean;
     age: number;
     accommodation: string;
-    child_pseudonym: string;
+    child_id: string | number;
     charged_at: Date | string;
     charged_at_text: string;
     requested_at: Date | string;
@@ -472,7 +474,7 @@ export async function exportPage(
     decline_reasons: string[] | null;
   }>(
     `SELECT r.workflow_id, r.case_ref, r.custody_record_number, r.custody_suite_id, r.local_authority_id,
-       r.route, r.out_of_area, r.age, r.accommodation, r.child_pseudonym, r.charged_at, r.charged_at::text AS charged_at_text,
+       r.route, r.out_of_area, r.age, r.accommodation, r.child_id, r.charged_at, r.charged_at::text AS charged_at_text,
        r.requested_at, o.acknowledged_at, o.bed_offered_at, o.left_custody_at, o.ended_at, o.outcome,
        o.escalation_level, o.overnight, o.weekend, o.stay_reason, o.cancel_reason, o.decline_reasons
      FROM requests r LEFT JOIN outcomes o ON o.workflow_id = r.workflow_id
@@ -495,7 +497,7 @@ export async function exportPage(
       outOfArea: r.out_of_area,
       age: Number(r.age),
       accommodation: r.accommodation,
-      childPseudonym: r.child_pseudonym,
+      childId: String(r.child_id),
       chargedAt,
       requestedAt: toIso(r.requested_at),
       ...opt('acknowledgedAt', toIsoOrUndefined(r.acknowledged_at)),

@@ -150,13 +150,42 @@ describeEachBackend('export on $name', (backend) => {
       expect(col(row, 'escalation_level')).toBe(s.outcome ? String(s.outcome.escalationLevel) : '');
       expect(col(row, 'stay_reason')).toBe(s.outcome?.stayReason ?? '');
       expect(col(row, 'decline_reasons')).toBe((s.outcome?.declineReasons ?? []).join(';'));
-      expect(col(row, 'child_pseudonym')).toMatch(/^[0-9a-f]{64}$/);
+      expect(col(row, 'child_key')).toMatch(/^[0-9a-f]{16}$/);
     }
+    // One key per child within the file (the linker's child: docs/same-child.md), and one child per key.
+    const keyOfChild = new Map<number, string>();
+    const childOfKey = new Map<string, number>();
+    for (const row of rows) {
+      const child = byRef.get(col(row, 'case_ref'))!.child.index;
+      const key = col(row, 'child_key')!;
+      expect(keyOfChild.get(child) ?? key).toBe(key);
+      expect(childOfKey.get(key) ?? child).toBe(child);
+      keyOfChild.set(child, key);
+      childOfKey.set(key, child);
+    }
+    expect(childOfKey.size).toBeLessThan(rows.length);
     // Fields with commas and typographic quotes survived the round trip.
     expect(rows.some((r) => col(r, 'stay_reason_label')?.includes(', and other accommodation'))).toBe(true);
     // Rows come in charge order.
     const charged = rows.map((r) => col(r, 'charged_at')!);
     expect(charged).toEqual([...charged].sort());
+  });
+
+  it('keys children afresh per export, so two files cannot be joined on the child key', async () => {
+    const keys = async () => {
+      const out = sink();
+      await exportConcordatCsv(store.sql, protocol, {
+        from: '2026-01-01',
+        to: '2026-06-30',
+        out: out.stream,
+      });
+      const [header, ...rows] = parseCsv(out.text());
+      const at = header!.indexOf('child_key');
+      return new Set(rows.map((r) => r[at]!));
+    };
+    const [first, second] = [await keys(), await keys()];
+    expect(first.size).toBe(second.size);
+    expect([...first].filter((k) => second.has(k))).toEqual([]);
   });
 
   it('holds no plain identity: no name, date of birth, PNC ID or certificate text', async () => {
