@@ -53,6 +53,19 @@ export interface SendOptions {
   existing?: MessageRef;
   /** Post as a reply in the thread of this message (Slack thread_ts; Teams reply chain). */
   threadOf?: MessageRef;
+  /**
+   * An opaque ID of this delivery (one per workflow, step and destination), carried on the posted
+   * message where the platform allows, so a retry after a crash can find it (`findDelivered`).
+   */
+  deliveryId?: string;
+}
+
+/** Where and since when to look for a message an earlier attempt may have posted. */
+export interface FindDeliveredOptions {
+  /** Epoch ms: nothing older can be this delivery. */
+  sinceMs: number;
+  /** The delivery was a reply in this thread. */
+  threadOf?: MessageRef;
 }
 
 /**
@@ -63,6 +76,16 @@ export interface SendOptions {
  */
 export interface ChatPort {
   send(destination: Destination, message: OutboundMessage, options?: SendOptions): Promise<MessageRef>;
+  /**
+   * Finds a message posted with this `deliveryId`: an attempt that posted and was killed before its
+   * reference was saved (docs/durability.md, "Exactly one page"). Absent where the platform cannot
+   * read back what the bot posted (Teams).
+   */
+  findDelivered?(
+    destination: Destination,
+    deliveryId: string,
+    options: FindDeliveredOptions,
+  ): Promise<MessageRef | null>;
   /** A private reply to one person (Slack ephemeral in `channel` or a DM; Teams 1:1). */
   notifyPerson(
     person: { platform: Platform; userId: string; channel?: string },

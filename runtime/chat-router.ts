@@ -1,5 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ChatPort, Destination, MessageRef, OutboundMessage, SendOptions } from '../domain/chat-port.js';
+import type {
+  ChatPort,
+  Destination,
+  FindDeliveredOptions,
+  MessageRef,
+  OutboundMessage,
+  SendOptions,
+} from '../domain/chat-port.js';
 import { FailureCode, type Refusal } from '../domain/failures.js';
 import type { Platform } from '../domain/people.js';
 
@@ -29,6 +36,15 @@ export class ChatRouter implements ChatPort {
 
   async send(destination: Destination, message: OutboundMessage, options?: SendOptions): Promise<MessageRef> {
     return await this.adapter(destination.platform).send(destination, message, options);
+  }
+
+  async findDelivered(
+    destination: Destination,
+    deliveryId: string,
+    options: FindDeliveredOptions,
+  ): Promise<MessageRef | null> {
+    const adapter = this.adapter(destination.platform);
+    return adapter.findDelivered ? await adapter.findDelivered(destination, deliveryId, options) : null;
   }
 
   notifyPerson(

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import type { ChatPort, Destination, MessageRef, OutboundMessage } from '../../domain/chat-port.js';
 import type { Refusal } from '../../domain/failures.js';
 import type { Platform } from '../../domain/people.js';
 import { destinationKey } from '../../domain/routing.js';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../domain/logger.js';
 import type { RecordsStore } from '../../store/records-store.js';
 
 export interface DeliverInput {
@@ -21,26 +23,70 @@ export interface NotifyPersonInput {
 }
 
 /**
+ * The ID a delivery carries on the platform: a hash, because the workflow ID holds the custody
+ * record number, which identifies the child inside police systems.
+ */
+export function deliveryIdOf(workflowId: string, step: string, destinationKey: string): string {
+  return createHash('sha256').update(`${workflowId}\n${step}\n${destinationKey}`).digest('hex').slice(0, 32);
+}
+
+/** This attempt's number and when the activity was first scheduled, inside an activity. */
+function attemptInfo(): { attempt: number; firstScheduledMs: number } | null {
+  try {
+    const { attempt, scheduledTimestampMs } = Context.current().info;
+    return { attempt, firstScheduledMs: scheduledTimestampMs };
+  } catch {
+    return null;
+  }
+}
+
+/** Slack's clock and ours may differ a little: look this far before the first attempt. */
+const CLOCK_SLACK_MS = 60_000;
+
+/**
  * Idempotent delivery per (workflow, step, destination). The first delivery posts and stores the
  * platform's message reference; every later one (a retry, or a state change re-rendering the card)
- * updates that message in place. The reference is saved straight after the post, so the only
- * window for a second copy is a crash between the platform's answer and that save.
+ * updates that message in place. The reference is saved straight after the post. A retried
+ * attempt that finds no reference first asks the platform whether an earlier attempt posted it
+ * and was killed before the save (the message carries the delivery's ID), so a crash in that
+ * window does not post a second copy (docs/durability.md, "Exactly one page"). Teams cannot
+ * read back what the bot posted, so there that window remains.
  */
 export function makeDeliver(deps: { chat: ChatPort; store: RecordsStore; log?: Logger }) {
   return async function deliver(input: DeliverInput): Promise<MessageRef> {
     const key = destinationKey(input.destination);
-    const existing = await deps.store.getDelivery(input.workflowId, input.step, key);
+    const deliveryId = deliveryIdOf(input.workflowId, input.step, key);
+    let existing = await deps.store.getDelivery(input.workflowId, input.step, key);
+    const threadOf =
+      !existing && input.threadOfStep
+        ? await deps.store.getDelivery(input.workflowId, input.threadOfStep, key)
+        : null;
+    const attempt = attemptInfo();
+    if (!existing && attempt && attempt.attempt > 1 && deps.chat.findDelivered) {
+      const found = await deps.chat.findDelivered(input.destination, deliveryId, {
+        sinceMs: attempt.firstScheduledMs - CLOCK_SLACK_MS,
+        ...(threadOf ? { threadOf } : {}),
+      });
+      if (found) {
+        deps.log?.warn(
+          { workflowId: input.workflowId, step: input.step, destination: key, attempt: attempt.attempt },
+          'an earlier attempt had posted this message: updating it instead of posting again',
+        );
+        await deps.store.saveDelivery(input.workflowId, input.step, key, found);
+        existing = found;
+      }
+    }
     if (existing) {
-      const ref = await deps.chat.send(input.destination, input.message, { existing });
+      const ref = await deps.chat.send(input.destination, input.message, { existing, deliveryId });
       if (ref.messageId !== existing.messageId || ref.conversationId !== existing.conversationId) {
         await deps.store.saveDelivery(input.workflowId, input.step, key, ref);
       }
       return ref;
     }
-    const threadOf = input.threadOfStep
-      ? await deps.store.getDelivery(input.workflowId, input.threadOfStep, key)
-      : null;
-    const ref = await deps.chat.send(input.destination, input.message, threadOf ? { threadOf } : {});
+    const ref = await deps.chat.send(input.destination, input.message, {
+      ...(threadOf ? { threadOf } : {}),
+      deliveryId,
+    });
     await deps.store.saveDelivery(input.workflowId, input.step, key, ref);
     deps.log?.debug({ workflowId: input.workflowId, step: input.step, destination: key }, 'delivered');
     return ref;

@@ -2,18 +2,22 @@ import { webApi } from '@slack/bolt';
 import type {
   ChatPort,
   Destination,
+  FindDeliveredOptions,
   MessageRef,
   OutboundMessage,
   SendOptions,
 } from '../../domain/chat-port.js';
 import type { Refusal } from '../../domain/failures.js';
 import type { Platform } from '../../domain/people.js';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../domain/logger.js';
 import { describeRefusal } from '../shared/failure-text.js';
 import { DEFAULT_ZONE } from '../shared/view-text.js';
 import type { SlackMessage } from './blocks/kit.js';
 import { privateNote, renderOutbound } from './blocks/messages.js';
 import { platformErrorCode, toDeliveryFailure } from './delivery-errors.js';
+
+/** Message metadata type on every delivery Concordat posts (read back by findDelivered). */
+export const DELIVERY_EVENT_TYPE = 'concordat_delivery';
 
 export interface SlackChatPortOptions {
   /** Bot token (xoxb-…). */
@@ -78,7 +82,12 @@ export function createSlackChatPort(options: SlackChatPortOptions): ChatPort & {
     return id;
   }
 
-  async function post(channel: string, body: SlackMessage, threadTs?: string): Promise<MessageRef> {
+  async function post(
+    channel: string,
+    body: SlackMessage,
+    threadTs?: string,
+    deliveryId?: string,
+  ): Promise<MessageRef> {
     const res = await call('chat.postMessage', () =>
       client.chat.postMessage({
         channel,
@@ -87,6 +96,10 @@ export function createSlackChatPort(options: SlackChatPortOptions): ChatPort & {
         unfurl_links: false,
         unfurl_media: false,
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        // Lets a retry after a crash find this message (findDelivered) instead of posting twice.
+        ...(deliveryId
+          ? { metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { delivery: deliveryId } } }
+          : {}),
       }),
     );
     if (!res.ts || !res.channel) {
@@ -143,18 +156,46 @@ export function createSlackChatPort(options: SlackChatPortOptions): ChatPort & {
             throw failure;
           }
           log.warn({ kind: message.kind, channel: conversationId }, 'card was deleted; posting it again');
-          return await post(conversationId, body, opts.threadOf?.messageId);
+          return await post(conversationId, body, opts.threadOf?.messageId, opts.deliveryId);
         }
         log.debug({ kind: message.kind, channel: conversationId }, 'updated Slack message');
         return opts.existing;
       }
       if (opts.threadOf) {
-        return await post(opts.threadOf.conversationId, body, opts.threadOf.messageId);
+        return await post(opts.threadOf.conversationId, body, opts.threadOf.messageId, opts.deliveryId);
       }
-      const ref = await post(await channelFor(destination.address), body);
+      const ref = await post(await channelFor(destination.address), body, undefined, opts.deliveryId);
       log.debug({ kind: message.kind, channel: ref.conversationId }, 'posted Slack message');
       if (message.kind === 'digest' && message.view.chart) await uploadChart(ref, message.view.chart);
       return ref;
+    },
+
+    async findDelivered(
+      destination: Destination,
+      deliveryId: string,
+      options: FindDeliveredOptions,
+    ): Promise<MessageRef | null> {
+      const oldest = (Math.max(0, options.sinceMs) / 1000).toFixed(6);
+      const channel = options.threadOf?.conversationId ?? (await channelFor(destination.address));
+      const res = options.threadOf
+        ? await call('conversations.replies', () =>
+            client.conversations.replies({
+              channel,
+              ts: options.threadOf?.messageId ?? '',
+              oldest,
+              include_all_metadata: true,
+              limit: 200,
+            }),
+          )
+        : await call('conversations.history', () =>
+            client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 }),
+          );
+      const match = (res.messages ?? []).find(
+        (m) =>
+          m.metadata?.event_type === DELIVERY_EVENT_TYPE &&
+          (m.metadata.event_payload as Record<string, unknown> | undefined)?.delivery === deliveryId,
+      );
+      return match?.ts ? { platform: 'slack', conversationId: channel, messageId: match.ts } : null;
     },
 
     async notifyPerson(

@@ -160,7 +160,10 @@ describe('deliver', () => {
       message: { kind: 'event_note', view: cardView('wf-thread'), event: { type: 'acknowledged' } },
       threadOfStep: 'card:custody',
     });
-    expect(chat.sends[1]?.options).toEqual({ threadOf: card });
+    expect(chat.sends[1]?.options).toEqual({
+      threadOf: card,
+      deliveryId: expect.stringMatching(/^[0-9a-f]{32}$/) as unknown,
+    });
   });
 
   it('a failed send stores nothing, so the retry posts exactly one message', async () => {

@@ -40,9 +40,12 @@ describe('Slack app manifest', () => {
 
   it('has the scopes the bot uses, the App Home and interactivity, and the events it handles', () => {
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      'channels:history',
       'chat:write',
       'commands',
       'files:write',
+      'groups:history',
+      'im:history',
       'im:write',
       'usergroups:read',
     ]);

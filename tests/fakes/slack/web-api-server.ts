@@ -27,6 +27,10 @@ export interface StoredMessage {
   blocks: unknown[];
   threadTs: string | undefined;
   updates: number;
+  /** Message metadata as posted (chat.postMessage `metadata`). */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> } | undefined;
+  /** When it was posted (epoch seconds): `oldest` filters on this, as Slack filters on ts. */
+  postedAtSec: number;
 }
 
 export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
@@ -76,6 +80,20 @@ function parseArgs(req: IncomingMessage, raw: string): Record<string, unknown> {
     out[k] = v;
   }
   return out;
+}
+
+function parseMetadata(raw: unknown): StoredMessage['metadata'] {
+  const value: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  if (!value || typeof value !== 'object') return undefined;
+  const m = value as { event_type?: unknown; event_payload?: unknown };
+  if (typeof m.event_type !== 'string') return undefined;
+  return {
+    event_type: m.event_type,
+    event_payload: (m.event_payload && typeof m.event_payload === 'object' ? m.event_payload : {}) as Record<
+      string,
+      unknown
+    >,
+  };
 }
 
 export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
@@ -140,9 +158,30 @@ export async function startFakeSlackWebApi(): Promise<FakeSlackWebApi> {
           blocks: Array.isArray(args.blocks) ? (args.blocks as unknown[]) : [],
           threadTs: str('thread_ts') || undefined,
           updates: 0,
+          metadata: parseMetadata(args.metadata),
+          postedAtSec: Date.now() / 1000,
         };
         messages.push(msg);
         return { ok: true, channel, ts: msg.ts, message: { text: msg.text, ts: msg.ts } };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const oldest = Number(str('oldest') || '0');
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        const found = messages.filter(
+          (m) =>
+            m.channel === str('channel') &&
+            m.postedAtSec >= oldest &&
+            (method === 'conversations.history' ? !m.threadTs : m.threadTs === str('ts')),
+        );
+        return {
+          ok: true,
+          messages: found.map((m) => ({
+            ts: m.ts,
+            text: m.text,
+            ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+          })),
+        };
       }
       case 'chat.update': {
         const msg = messages.find((m) => m.channel === str('channel') && m.ts === str('ts'));
