@@ -2,7 +2,15 @@ import { DETAINED_OUTCOMES } from '../../domain/outcomes.js';
 import type { Protocol } from '../../domain/protocol.js';
 import type { RepeatAlertView } from '../../domain/request-view.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { AuditEvent, NewRequest, OutcomeRecord, RecordsStore } from '../../store/records-store.js';
+import type {
+  AuditEvent,
+  AuditStore,
+  NewRequest,
+  OutcomeRecord,
+  OutcomesStore,
+  RequestsStore,
+  SameChildStore,
+} from '../../store/records-store.js';
 
 const DAY_MS = 86_400_000;
 /** How much of the pseudonym a repeat alert shows: enough to tell children apart, not the key. */
@@ -19,7 +27,17 @@ export interface RecordOutcomeResult {
   repeatAlert: RepeatAlertView | null;
 }
 
-export function makeRecordActivities(deps: { store: RecordsStore; protocol: () => Protocol; log?: Logger }) {
+/** Only the stores these activities use (docs/architecture.md): requests, outcomes, audit, the linker. */
+export type RecordActivitiesStore = Pick<RequestsStore, 'registerRequest' | 'getRequest'> &
+  OutcomesStore &
+  SameChildStore &
+  Pick<AuditStore, 'appendEvent'>;
+
+export function makeRecordActivities(deps: {
+  store: RecordActivitiesStore;
+  protocol: () => Protocol;
+  log?: Logger;
+}) {
   const { store } = deps;
 
   /**
@@ -38,7 +56,8 @@ export function makeRecordActivities(deps: { store: RecordsStore; protocol: () =
 
   /**
    * Writes the one outcome record (a retry is a no-op in the store), then, if the child stayed in
-   * police detention, looks up earlier post-charge detentions of the same child in the window.
+   * police detention, looks up earlier post-charge detentions of the same child in the window,
+   * as the same-child linker links them (docs/same-child.md), so the digest agrees.
    */
   async function recordOutcome(input: RecordOutcomeInput): Promise<RecordOutcomeResult> {
     const { outcome } = input;
