@@ -151,7 +151,10 @@ export async function repeatChildDetentions(
   }>(
     `WITH det AS MATERIALIZED (
        SELECT o.workflow_id, r.child_id, o.charged_at, o.custody_suite_id, o.local_authority_id
-       FROM outcomes o JOIN requests r ON r.workflow_id = o.workflow_id
+       FROM outcomes o
+       -- The request's charge time is the outcome's: the range lets both be index range scans.
+       JOIN requests r ON r.workflow_id = o.workflow_id
+         AND r.charged_at >= ${lo} AND r.charged_at < $2::timestamptz
        WHERE o.outcome IN (${DETAINED_SQL}) AND o.charged_at >= ${lo} AND o.charged_at < $2::timestamptz
      ),
      multi AS (
