@@ -1,7 +1,7 @@
 /**
  * Benchmark, not a test:
- *   npx tsx tests/bots/slack/bench-slack.ts [clicks=200] [open=500] [concurrency=20]
- *   BENCH_ENGINE=temporal npx tsx tests/bots/slack/bench-slack.ts 100 200 10
+ *   npx tsx bench/slack-click-latency.ts [clicks=200] [open=500] [concurrency=20]
+ *   BENCH_ENGINE=temporal npx tsx bench/slack-click-latency.ts 100 200 10
  *
  * Opens `open` requests through the real bot (signed form submissions over HTTP), then sends
  * `clicks` signed Acknowledge clicks on distinct requests, `concurrency` at a time, and prints the
@@ -10,11 +10,11 @@
  * BENCH_ENGINE=temporal runs the real workflow and activities on the time-skipping test server
  * with PGlite, so the second figure includes the signal, the workflow task and the activity.
  */
-import { ACTION_IDS, VIEW_IDS } from '../../../bots/slack/ids.js';
-import { bedRequestWorkflowId } from '../../../domain/bed-request.js';
-import { blockAction, viewSubmission } from '../../fakes/slack/payloads.js';
-import { fakeEngine, requestForm, startSlackHarness } from './support/harness.js';
-import { testProtocol, USERS } from './support/protocol.js';
+import { ACTION_IDS, VIEW_IDS } from '../bots/slack/ids.js';
+import { bedRequestWorkflowId } from '../domain/bed-request.js';
+import { blockAction, viewSubmission } from '../tests/fakes/slack/payloads.js';
+import { fakeEngine, requestForm, startSlackHarness } from '../tests/bots/slack/support/harness.js';
+import { testProtocol, USERS } from '../tests/bots/slack/support/protocol.js';
 
 const [clicks = 200, open = 500, concurrency = 20] = process.argv.slice(2).map(Number);
 const useTemporal = process.env.BENCH_ENGINE === 'temporal';
@@ -26,7 +26,7 @@ function pct(xs: number[], p: number): number {
 
 async function harness() {
   if (!useTemporal) return startSlackHarness({ transport: 'http', engine: fakeEngine });
-  const { temporalEngine } = await import('./support/temporal-engine.js');
+  const { temporalEngine } = await import('../tests/bots/slack/support/temporal-engine.js');
   return startSlackHarness({
     transport: 'http',
     engine: temporalEngine,

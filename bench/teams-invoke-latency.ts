@@ -2,7 +2,7 @@
  * Benchmark, not a test: how long an `adaptiveCard/action` invoke takes to return (Teams allows
  * 5 seconds) while many bed requests are open.
  *
- *   npx tsx bots/teams/bench/invoke-latency.ts [open=200] [concurrency=10]
+ *   npx tsx bench/teams-invoke-latency.ts [open=200] [concurrency=10]
  *
  * Runs the real stack in one process: the Teams bot (emulator mode) on loopback, a Temporal
  * time-skipping test server with a worker running the bed-request workflow and the real
@@ -16,15 +16,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../../../activities/index.js';
-import { bedRequestWorkflowId } from '../../../domain/bed-request.js';
-import { createBedRequestClient } from '../../../runtime/bed-request-client.js';
-import { loadProtocol } from '../../../runtime/config.js';
-import { createLogger } from '../../../runtime/logger.js';
-import { WORKFLOWS_PATH } from '../../../runtime/worker.js';
-import { openStore } from '../../../store/open-store.js';
-import { findOrInstallTestServer } from '../../../temporal-dev/test-server.js';
-import { createTeamsBot, createTeamsChatPort } from '../index.js';
+import { createActivities } from '../activities/index.js';
+import { bedRequestWorkflowId } from '../domain/bed-request.js';
+import { createBedRequestClient } from '../runtime/bed-request-client.js';
+import { loadProtocol } from '../runtime/config.js';
+import { createLogger } from '../runtime/logger.js';
+import { WORKFLOWS_PATH } from '../runtime/worker.js';
+import { openStore } from '../store/open-store.js';
+import { findOrInstallTestServer } from '../temporal-dev/test-server.js';
+import { createDesk } from '../desk/index.js';
+import { createTeamsBot, createTeamsChatPort } from '../bots/teams/index.js';
 
 const [open = 200, concurrency = 10] = process.argv.slice(2).map(Number);
 const TASK_QUEUE = 'teams-bench';
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
     taskQueue: TASK_QUEUE,
     actionClock: () => env.currentTimeMs(),
   });
-  const bot = createTeamsBot({ protocol, bedRequests, store, env: { TEAMS_HOST: '127.0.0.1' }, log });
+  const desk = createDesk({ protocol, bedRequests, store, log });
+  const bot = createTeamsBot({ protocol, desk, conversations: store, env: { TEAMS_HOST: '127.0.0.1' }, log });
   const chat = createTeamsChatPort({ adapter: bot.adapter, store, log, zone: protocol.force.timeZone });
   const worker = await Worker.create({
     connection: env.nativeConnection,

@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon';
-import { hasRole, rolesFor } from '../../domain/authorise.js';
-import type { Actor } from '../../domain/people.js';
-import type { Protocol } from '../../domain/protocol.js';
-import type { Logger } from '../../runtime/logger.js';
-import type { RequestDigestNowResult } from '../../runtime/digest-client.js';
+import { hasRole, rolesFor } from '../domain/authorise.js';
+import type { Actor } from '../domain/people.js';
+import type { Protocol } from '../domain/protocol.js';
+import type { Logger } from '../domain/logger.js';
 
 /**
  * "Digest now, for a date range", shared by the Slack and Teams edges: who may, how the dates are
@@ -19,6 +18,15 @@ export interface DigestRequestArgs {
   /** The platform's ID for this command (Slack trigger_id, Teams activity ID): a redelivery starts nothing new. */
   requestId?: string;
 }
+
+/** The answer of `requestDigestNow` in runtime/digest-client.ts, as the desk reads it. */
+export type RequestDigestNowResult =
+  | {
+      status: 'started' | 'already_requested';
+      workflowId: string;
+      period: { firstDay: string; lastDay: string };
+    }
+  | { status: 'invalid'; message: string };
 
 export interface DigestRequests {
   requestNow(args: DigestRequestArgs): Promise<RequestDigestNowResult>;
@@ -90,7 +98,7 @@ export interface DigestDeps {
 }
 
 /** Either the answer now (refused, unavailable, bad dates) or the request to make. */
-export type DigestCheck = { reply: string } | { args: DigestRequestArgs };
+export type DigestCheck = { reply: string; refused?: true } | { args: DigestRequestArgs };
 
 /**
  * The checks that need no I/O, so a bot can answer them at once: the admin role (from the protocol
@@ -111,7 +119,7 @@ export function checkDigestRequest(
       },
       'refused a digest request: not admin',
     );
-    return { reply: DIGEST_NOT_ADMIN_TEXT };
+    return { reply: DIGEST_NOT_ADMIN_TEXT, refused: true };
   }
   if (!deps.digests) {
     deps.log.info({ userId: req.actor.userId }, 'digest asked for, but digests on demand are not wired in');

@@ -1,20 +1,22 @@
 /**
- * Users double-click, and older clients resend. The same person pressing the same button with the
- * same inputs on the same request within a few seconds is one click: the second is answered with
- * the card and sends nothing, instead of reaching the workflow and earning a private refusal.
+ * Users double-click, older clients resend, Slack redelivers. The same key (the same person
+ * pressing the same button with the same inputs on the same request, or the same submission ID)
+ * within the window is one request: the repeat is answered without reaching the workflow. One
+ * guard for both platforms (docs/architecture.md, "The request desk").
  */
-export class RecentClicks {
+export class RecentKeys {
   private readonly seen = new Map<string, number>();
 
   constructor(
     private readonly windowMs = 3_000,
     private readonly now: () => number = Date.now,
+    private readonly max = 5_000,
   ) {}
 
   /** Claims `key`; false when it was claimed within the window (a repeat). */
   claim(key: string): boolean {
     const t = this.now();
-    if (this.seen.size > 5_000) {
+    if (this.seen.size > this.max) {
       for (const [k, at] of this.seen) if (t - at > this.windowMs) this.seen.delete(k);
     }
     const at = this.seen.get(key);
@@ -23,7 +25,7 @@ export class RecentClicks {
     return true;
   }
 
-  /** Gives a claim back (the click did not go through, so a retry must not look like a repeat). */
+  /** Gives a claim back (the request did not go through, so a retry must not look like a repeat). */
   release(key: string): void {
     this.seen.delete(key);
   }

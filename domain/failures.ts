@@ -20,6 +20,7 @@ export enum FailureCode {
   StayReasonNoSecureBedNotSecureRequest = 'STAY_REASON_NO_SECURE_BED_NOT_SECURE_REQUEST',
   StayReasonNoSecureBedUnder12 = 'STAY_REASON_NO_SECURE_BED_UNDER_12',
   StayReasonBedWasOffered = 'STAY_REASON_BED_WAS_OFFERED',
+  DeclineNoSecureBedNotSecureRequest = 'DECLINE_NO_SECURE_BED_NOT_SECURE_REQUEST',
   SecureUnder12 = 'SECURE_UNDER_12',
   OfferTypeMismatch = 'OFFER_TYPE_MISMATCH',
   TransferBeforeCharge = 'TRANSFER_BEFORE_CHARGE',

@@ -90,6 +90,11 @@ function checkState(view: RequestView, action: RequestAction, nowIso: string): R
       if (offered) {
         return refuse(FailureCode.OfferAlreadyAccepted, { by: actorLabel(offered.by), at: offered.at });
       }
+      // A non-secure request cannot be declined for want of a secure bed: the authority must accept
+      // it (Children Act 1989 s.21(2)(b); docs/legal-rules.md, "Note 16D checks").
+      if (action.reason === 'no_secure_bed' && view.accommodation !== 'secure') {
+        return refuse(FailureCode.DeclineNoSecureBedNotSecureRequest);
+      }
       if (action.reason === 'other' && action.notes.trim().length < 5) {
         return refuse(FailureCode.InvalidInput, { field: 'notes' });
       }

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { prettyDestination } from './pretty-log.js';
+import type { Logger as LayerLogger } from '../domain/logger.js';
 
 /**
  * Structured JSON logs. Tokens, secrets and child personal data are redacted by key wherever they
@@ -52,6 +53,9 @@ export function createLogger(
 }
 
 export type { Logger };
+
+/** Compile-time proof that the pino logger implements the logger type every layer takes. */
+export const asLayerLogger = (log: Logger): LayerLogger => log;
 
 type TemporalLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 

@@ -10,13 +10,9 @@
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { Runtime, type Worker } from '@temporalio/worker';
-import {
-  createSlackBot,
-  createSlackChatPort,
-  type DigestRequests,
-  type SlackBot,
-} from '../bots/slack/index.js';
+import { createSlackBot, createSlackChatPort, type SlackBot } from '../bots/slack/index.js';
 import { createTeamsBot, createTeamsChatPort, type TeamsBot } from '../bots/teams/index.js';
+import { createDesk, type DigestRequests } from '../desk/index.js';
 import type { ChatPort } from '../domain/chat-port.js';
 import type { Platform } from '../domain/people.js';
 import { openStoreFromEnv, type Store } from '../store/index.js';
@@ -133,6 +129,8 @@ async function main(): Promise<void> {
       requestNow: (args) =>
         requestDigestNow(client, { ...args, taskQueue: TASK_QUEUE, timeZone: protocol.force.timeZone }),
     };
+    // One request desk behind every bot (docs/architecture.md, "The request desk").
+    const desk = createDesk({ protocol, bedRequests, store, log, digests });
 
     // Bots: Slack when its token is set; Teams always (local emulator mode without credentials).
     let slackBot: SlackBot | undefined;
@@ -154,13 +152,14 @@ async function main(): Promise<void> {
     }
     if (settings.teamsEnabled) {
       if (runBots) {
-        teamsBot = createTeamsBot({ protocol, bedRequests, store, config: settings.teams, log, digests });
+        teamsBot = createTeamsBot({ protocol, desk, conversations: store, config: settings.teams, log });
       }
       adapters.teams = createTeamsChatPort({
         ...(teamsBot ? { adapter: teamsBot.adapter } : { config: settings.teams }),
         store,
         log,
         zone: protocol.force.timeZone,
+        people: protocol.people,
       });
     } else {
       notConfigured.push('Teams         disabled (TEAMS_ENABLED=false)');
@@ -213,7 +212,7 @@ async function main(): Promise<void> {
       stoppers.push({ name: 'start outbox', stop: () => outboxDrainer.stop() });
       lines.push('Outbox        submits made while Temporal is unreachable start when it is back');
       if (slackEnv) {
-        slackBot = createSlackBot({ protocol, bedRequests, store, env: slackEnv, log, digests });
+        slackBot = createSlackBot({ protocol, desk, env: slackEnv, log });
         const port = await slackBot.start();
         const bot = slackBot;
         stoppers.push({ name: 'slack bot', stop: () => bot.stop() });

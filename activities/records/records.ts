@@ -1,7 +1,7 @@
 import { DETAINED_OUTCOMES } from '../../domain/outcomes.js';
 import type { Protocol } from '../../domain/protocol.js';
 import type { RepeatAlertView } from '../../domain/request-view.js';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../domain/logger.js';
 import type {
   AuditEvent,
   AuditStore,

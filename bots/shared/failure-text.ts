@@ -91,6 +91,10 @@ const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
   [FailureCode.StayReasonNoSecureBedNotSecureRequest]: () =>
     '“No secure bed” can only be given when secure accommodation was requested. Having no secure bed does ' +
     'not make a move to non-secure accommodation impracticable (Note 16D). Choose another reason.',
+  [FailureCode.DeclineNoSecureBedNotSecureRequest]: () =>
+    '“No secure bed available” is not a reason to decline this request: non-secure accommodation was ' +
+    'asked for, and the local authority must provide it (Children Act 1989 s.21(2)(b)). Offer a ' +
+    'non-secure bed, or choose another reason. Nothing was recorded.',
   [FailureCode.StayReasonNoSecureBedUnder12]: () =>
     '“No secure bed” (s.38(6)(b)) applies only to a child aged 12 or over. Choose another reason.',
   [FailureCode.StayReasonBedWasOffered]: (x) =>

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { TRANSPORT_LABELS, type RequestActionKind } from '../../domain/actions.js';
+import { TRANSPORT_LABELS } from '../../domain/actions.js';
 import type { Accommodation, RequestWarning } from '../../domain/bed-request.js';
 import type { RequestEvent } from '../../domain/chat-port.js';
 import { formatDuration } from '../../domain/durations.js';
@@ -34,17 +34,8 @@ export const STATUS_LABELS: Record<RequestStatus, string> = {
   resolved: 'Closed',
 };
 
-/** Button and action names, as people see them. */
-export const ACTION_LABELS: Record<RequestActionKind, string> = {
-  acknowledge: 'Acknowledge',
-  offer_bed: 'Offer bed',
-  decline: 'Decline',
-  request_info: 'Need info',
-  answer_info: 'Answer question',
-  confirm_transfer: 'Confirm transfer',
-  record_stay: 'Child stays',
-  cancel: 'Cancel request',
-};
+/** Button and action names: one list, in domain (the desk's offered actions use it too). */
+export { ACTION_LABELS } from '../../domain/available-actions.js';
 
 export const ACCOMMODATION_LABELS: Record<Accommodation, string> = {
   non_secure: 'Non-secure',

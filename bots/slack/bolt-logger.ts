@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../domain/logger.js';
 
 /**
  * Bolt and the Socket Mode client log through this bridge into the redacting pino logger. Bolt's

@@ -1,10 +1,6 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
-import type { RequestAction, RequestActionKind } from '../../domain/actions.js';
-import { rolesFor } from '../../domain/authorise.js';
 import type { Refusal } from '../../domain/failures.js';
-import type { Actor, RoleGrant } from '../../domain/people.js';
-import type { RequestView } from '../../domain/request-view.js';
-import { checkAction } from '../../domain/request-rules.js';
+import type { Actor } from '../../domain/people.js';
 import { describeRefusal } from '../shared/failure-text.js';
 import { privateNote } from './blocks/messages.js';
 import type { SlackBotDeps } from './deps.js';
@@ -30,51 +26,8 @@ export function slackActor(
   };
 }
 
-export function grantsOf(deps: SlackBotDeps, actor: Actor): RoleGrant[] {
-  return rolesFor(deps.protocol.people, actor);
-}
-
 export function nowIso(deps: SlackBotDeps): string {
-  return deps.now().toISOString();
-}
-
-/**
- * A stand-in action of a kind, for the check made before a modal opens: it asks "may this person
- * take this kind of action on this request now?" with harmless field values. The real action is
- * checked again at submission, and the workflow checks it authoritatively.
- */
-export function probeAction(kind: RequestActionKind, view: RequestView, now: string): RequestAction | null {
-  switch (kind) {
-    case 'acknowledge':
-      return { kind };
-    case 'offer_bed':
-      return { kind, accommodation: 'non_secure', provider: 'probe', transport: 'other', notes: '' };
-    case 'decline':
-      return { kind, reason: 'no_non_secure_placement', notes: '' };
-    case 'request_info':
-      return { kind, question: 'probe question' };
-    case 'answer_info': {
-      const open = view.questions.find((q) => !q.answer);
-      return open ? { kind, questionId: open.id, answer: 'probe' } : null;
-    }
-    case 'confirm_transfer':
-      return { kind, leftCustodyAt: now };
-    case 'record_stay':
-      return { kind, reason: 'impracticable_other', explanation: 'probe explanation' };
-    case 'cancel':
-      return { kind, reason: 'bailed', notes: '' };
-  }
-}
-
-/** The same role × state check the workflow runs, for an instant private refusal. */
-export function precheck(
-  deps: SlackBotDeps,
-  view: RequestView,
-  actor: Actor,
-  action: RequestAction,
-  actionId: string,
-): Refusal | null {
-  return checkAction(view, grantsOf(deps, actor), { actionId, actor, action }, nowIso(deps));
+  return deps.desk.nowIso();
 }
 
 /**
@@ -111,24 +64,13 @@ export async function replyPrivately(
   }
 }
 
-/** Logs a refused action (no personal data: user ID, workflow ID, action and code) and tells the person. */
+/** Tells the person why the desk refused (the desk has already audited it). */
 export async function refuse(
   deps: SlackBotDeps,
   client: SlackClient,
   to: { userId: string; channel?: string | undefined },
   refusal: Refusal,
-  context: { workflowId?: string; action: string },
 ): Promise<void> {
-  deps.log.warn(
-    {
-      event: 'action_refused',
-      userId: to.userId,
-      workflowId: context.workflowId,
-      action: context.action,
-      code: refusal.code,
-    },
-    'refused a Slack action',
-  );
   await replyPrivately(deps, client, to, describeRefusal(refusal));
 }
 

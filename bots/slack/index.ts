@@ -3,9 +3,9 @@
  *
  * Two stable exports for the composition root (`npm start`, the worker):
  *
- *   createSlackBot({ protocol, bedRequests, store, env, log, now?, digests? }) → { start(port?), stop() }
+ *   createSlackBot({ protocol, desk, env, log }) → { start(port?), stop() }
  *     The bot: `/bedrequest`, the modals, the card buttons, App Home, and `/bedrequest digest
- *     <from> <to>` for admins when `digests` (runtime/digest-client's requestDigestNow) is given. `env` is the process
+ *     <from> <to>` for admins. Every decision is the desk's (desk/index.ts); `env` is the process
  *     environment (parsed here with zod): SLACK_BOT_TOKEN; SLACK_SIGNING_SECRET for HTTP mode on
  *     POST /slack/events (GET /healthz too); SLACK_APP_TOKEN (xapp-…) switches to Socket Mode
  *     (SLACK_SOCKET_MODE=true|false overrides); SLACK_API_URL overrides the Web API base URL;
@@ -20,44 +20,31 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Server } from 'node:http';
 import type { Protocol } from '../../domain/protocol.js';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../domain/logger.js';
 import { register as registerActions } from './actions/index.js';
 import { boltLogger } from './bolt-logger.js';
 import { register as registerCommands } from './commands/index.js';
 import { createWebClient } from './chat-port.js';
-import type { BedRequestClient, BotStore, SlackBotDeps } from './deps.js';
-import type { DigestRequests } from '../shared/digest-request.js';
+import type { Desk } from '../../desk/index.js';
+import type { SlackBotDeps } from './deps.js';
 import { parseSlackEnv, type SlackEnv } from './env.js';
 import { register as registerEvents } from './events/index.js';
 import { close, createHttpServer, EVENTS_PATH, listen } from './transport/http-server.js';
-import { createRecentSet } from './recent-set.js';
 import { createRequestGuard } from './transport/request-guard.js';
 import { SlackUserGroups } from './user-groups.js';
 import { register as registerViews } from './views/index.js';
 
 export { createSlackChatPort, type SlackChatPortOptions } from './chat-port.js';
-export type { BedRequestClient, BotStore } from './deps.js';
-export type { DigestRequestArgs, DigestRequests } from '../shared/digest-request.js';
 export { parseSlackEnv, type SlackEnv } from './env.js';
 export { COMMAND, ACTION_IDS, VIEW_IDS } from './ids.js';
 
-/** Two clicks of the same button by the same person within this window are one click. */
-const DOUBLE_CLICK_MS = 3000;
-
 export interface CreateSlackBotOptions {
   protocol: Protocol;
-  bedRequests: BedRequestClient;
-  store: BotStore;
+  /** The request desk (desk/index.ts), shared with the other bots. */
+  desk: Desk;
   /** The process environment (or a parsed SlackEnv). */
   env: Record<string, string | undefined> | SlackEnv;
   log: Logger;
-  /** The clock; tests pin it. */
-  now?: () => Date;
-  /**
-   * Starts a leads digest now, for `/bedrequest digest <from> <to>` (admins only). Absent, the
-   * sub-command answers that digests on demand are not available on this deployment.
-   */
-  digests?: DigestRequests;
 }
 
 export interface SlackBot {
@@ -76,12 +63,8 @@ export function createSlackBot(options: CreateSlackBotOptions): SlackBot {
   const log = options.log.child({ component: 'slack-bot' });
   const deps: SlackBotDeps = {
     protocol: options.protocol,
-    bedRequests: options.bedRequests,
-    store: options.store,
+    desk: options.desk,
     log,
-    now: options.now ?? (() => new Date()),
-    recentClicks: createRecentSet(DOUBLE_CLICK_MS),
-    digests: options.digests,
   };
   let server: Server | undefined;
   let userGroups: SlackUserGroups | undefined;

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Protocol } from '../../domain/protocol.js';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../domain/logger.js';
 
 /**
  * Members of the Slack user groups the protocol maps to roles, kept in memory and refreshed in the

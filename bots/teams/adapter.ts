@@ -7,7 +7,7 @@ import type {
   InvokeResponse,
   TurnContext,
 } from 'botbuilder';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../domain/logger.js';
 import { botAppId, type TeamsConfig } from './env.js';
 
 /** botbuilder does not re-export this type; take it from the adapter's own constructor. */

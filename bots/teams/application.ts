@@ -13,12 +13,14 @@ import { DIGEST_COMMAND, digestCommand } from './handlers/digest-command.js';
 import { helpMessage } from './handlers/help-message.js';
 import { recordInstall } from './handlers/install.js';
 import { refreshCard } from './handlers/refresh-card.js';
+import { REQUESTS_COMMAND, requestsCommand, welcome } from './handlers/requests-command.js';
 import { submitRequest } from './handlers/submit-request.js';
 import {
   actorOf,
   errorCode,
   isPersonal,
   replyChannelOf,
+  requestIdOf,
   sendInvokeCard,
   type CardOutcome,
 } from './handlers/turn.js';
@@ -63,6 +65,9 @@ export function createTeamsApplication(
         };
       }
       await sendInvokeCard(context, outcome.card);
+      // The clicker sees the invoke's card; in a shared chat everyone else would still see the
+      // blank form, so it becomes the summary for them. A personal chat has no one else.
+      if (!isPersonal(context)) await updateClicked(context, outcome);
       // The invoke response is already set, so teams-ai sends nothing more (and edits nothing).
       return '';
     };
@@ -78,8 +83,11 @@ export function createTeamsApplication(
     async (context: TurnContext, _state: TurnState, data: CardData) => {
       try {
         const outcome = await core(context, data);
+        await updateClicked(context, outcome);
         if (outcome.accepted && kind === 'words') return;
-        const shareable = isPersonal(context) ? outcome.card : outcome.shared;
+        // Never `card`: a posted message may echo what was typed, and the child's identity must
+        // not be echoed into any chat message, not even the sergeant's own 1:1 chat.
+        const shareable = outcome.shared;
         await context.sendActivity(
           kind === 'card' && shareable ? cardActivity(shareable, 'Concordat') : textActivity(outcome.words),
         );
@@ -88,6 +96,17 @@ export function createTeamsApplication(
       }
     };
 
+  /** A sent form becomes its short summary for everyone (the message the button was on). */
+  const updateClicked = async (context: TurnContext, outcome: CardOutcome) => {
+    const id = context.activity.replyToId;
+    if (!outcome.summary || !id) return;
+    try {
+      await context.updateActivity({ ...cardActivity(outcome.summary, 'Bed request submitted'), id });
+    } catch (err) {
+      deps.log.warn({ err: errorCode(err) }, 'could not update the form message');
+    }
+  };
+
   const route = (verb: string, core: Core, submitKind: 'card' | 'words') => {
     app.adaptiveCards.actionExecute(verb, onExecute(verb, core));
     app.adaptiveCards.actionSubmit(verb, onSubmit(verb, core, submitKind));
@@ -95,11 +114,16 @@ export function createTeamsApplication(
 
   route(
     VERBS.submitRequest,
-    (context, data) => submitRequest(deps, { actor: actorOf(context), data }),
+    (context, data) =>
+      submitRequest(deps, { actor: actorOf(context), data, requestId: requestIdOf(context) }),
     'card',
   );
   route(VERBS.refresh, (context, data) => refreshCard(deps, { actor: actorOf(context), data }), 'card');
-  route(VERBS.viewDetails, (context, data) => viewDetails(deps, { actor: actorOf(context), data }), 'words');
+  route(
+    VERBS.viewDetails,
+    (context, data) => viewDetails(deps, { actor: actorOf(context), data, requestId: requestIdOf(context) }),
+    'words',
+  );
   for (const verb of ACTION_VERBS) {
     route(
       verb,
@@ -131,7 +155,11 @@ export function createTeamsApplication(
 
   const install = async (context: TurnContext) => {
     try {
-      await recordInstall(deps, context.activity, (teamId) => TeamsInfo.getTeamChannels(context, teamId));
+      const keys = await recordInstall(deps, context.activity, (teamId) =>
+        TeamsInfo.getTeamChannels(context, teamId),
+      );
+      // The bot's personal chat opens with the person's open requests (Slack's App Home).
+      if (keys.length && isPersonal(context)) await welcome(deps, context);
     } catch (err) {
       deps.log.error({ err: errorCode(err) }, 'could not store Teams conversation reference');
     }
@@ -144,6 +172,13 @@ export function createTeamsApplication(
       await bedRequestCommand(deps, context);
     } catch (err) {
       deps.log.error({ err: errorCode(err) }, 'could not send the bed request form');
+    }
+  });
+  app.message(REQUESTS_COMMAND, async (context) => {
+    try {
+      await requestsCommand(deps, context);
+    } catch (err) {
+      deps.log.error({ err: errorCode(err) }, 'could not list open requests');
     }
   });
   app.message(DIGEST_COMMAND, async (context) => {

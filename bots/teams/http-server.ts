@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Activity, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../domain/logger.js';
 import type { ConcordatTeamsAdapter } from './adapter.js';
 import { errorCode } from './handlers/turn.js';
 

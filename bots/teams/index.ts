@@ -4,7 +4,7 @@
  *
  * Stable API, composed by `npm start`:
  *
- *   const bot = createTeamsBot({ protocol, bedRequests, store, env, log, digests });
+ *   const bot = createTeamsBot({ protocol, desk, conversations: store, env, log });
  *   const { port } = await bot.start();        // POST /api/messages on TEAMS_PORT (default 3978)
  *   ...
  *   await bot.stop();
@@ -13,14 +13,12 @@
  *   new ChatRouter({ slack, teams });           // the worker's ChatPort
  *
  * - `protocol`: the parsed protocol file (roles by AAD object ID, suites, local authorities).
- * - `bedRequests`: `createBedRequestClient(client, { taskQueue })` from runtime/bed-request-client.
- * - `store`: the RecordsStore (identity for View details, the access log, conversation references).
+ * - `desk`: the request desk (desk/index.ts), shared with the Slack bot: every decision is its.
+ * - `conversations`: where conversation references are kept (the records store implements it).
  * - `env`: MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID, MICROSOFT_APP_TYPE
  *   (MultiTenant | SingleTenant | UserAssignedMSI); none set = local emulator mode, no auth.
  *   TEAMS_PORT, TEAMS_HOST.
  * - `log`: the pino logger from runtime/logger.ts.
- * - `digests` (optional): starts a leads digest now, for an admin's `digest <from> <to>`
- *   (runtime/digest-client's requestDigestNow). Absent, the command says it is not available.
  *
  * The bot and the chat port may share one adapter (`bot.adapter`) when they run in one process;
  * a worker process builds its own from the same environment.
@@ -28,26 +26,24 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Protocol } from '../../domain/protocol.js';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../domain/logger.js';
 import { createTeamsAdapter, type AdapterOverrides, type ConcordatTeamsAdapter } from './adapter.js';
 import { createTeamsApplication } from './application.js';
-import type { BedRequests, HandlerDeps, TeamsBotStore } from './deps.js';
-import type { DigestRequests } from '../shared/digest-request.js';
+import type { Desk } from '../../desk/index.js';
+import type { ConversationReferences } from '../../domain/conversation-references.js';
+import type { HandlerDeps } from './deps.js';
 import { loadTeamsConfig, type TeamsConfig } from './env.js';
 import { createMessagesServer } from './http-server.js';
-import { RecentClicks } from './recent-clicks.js';
 
 export { createTeamsChatPort, type TeamsChatPortOptions } from './chat-port/teams-chat-port.js';
 export { createTeamsAdapter, type AdapterOverrides, type ConcordatTeamsAdapter } from './adapter.js';
 export { loadTeamsConfig, type TeamsConfig } from './env.js';
-export type { BedRequests, TeamsBotStore } from './deps.js';
-export type { DigestRequestArgs, DigestRequests } from '../shared/digest-request.js';
 export { MESSAGES_PATH } from './http-server.js';
 
 export interface TeamsBotOptions {
   protocol: Protocol;
-  bedRequests: BedRequests;
-  store: TeamsBotStore;
+  desk: Desk;
+  conversations: ConversationReferences;
   /** The Teams settings parsed at start-up (runtime/env.ts), or… */
   config?: TeamsConfig;
   /** …a raw environment to parse them from (tests and tools). Neither: local emulator mode. */
@@ -55,14 +51,8 @@ export interface TeamsBotOptions {
   log: Logger;
   /** Test and sovereign-cloud hooks for the Bot Framework endpoints; production leaves unset. */
   adapterOverrides?: AdapterOverrides;
-  clock?: () => Date;
   /** Budget for an invoke's Temporal calls before answering "not recorded yet" (default 4000 ms). */
   invokeBudgetMs?: number;
-  /**
-   * Starts a leads digest now, for `digest <from> <to>` (admins only). Absent, the command answers
-   * that digests on demand are not available on this deployment.
-   */
-  digests?: DigestRequests;
 }
 
 export interface TeamsBot {
@@ -79,14 +69,11 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const adapter = createTeamsAdapter(config, options.adapterOverrides, log);
   const deps: HandlerDeps = {
     protocol: options.protocol,
-    bedRequests: options.bedRequests,
-    store: options.store,
+    desk: options.desk,
+    conversations: options.conversations,
     log,
-    clock: options.clock ?? (() => new Date()),
     zone: options.protocol.force.timeZone,
     invokeBudgetMs: options.invokeBudgetMs ?? 4_000,
-    recentClicks: new RecentClicks(),
-    digests: options.digests,
   };
   const app = createTeamsApplication(deps, adapter);
   let server: Server | null = null;

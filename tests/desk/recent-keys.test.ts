@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RecentClicks } from '../../../bots/teams/recent-clicks.js';
+import { RecentKeys } from '../../desk/recent-keys.js';
 
 describe('the double-click guard', () => {
   it('lets a key through once per window, and again after it or once released', () => {
     let now = 0;
-    const clicks = new RecentClicks(3_000, () => now);
+    const clicks = new RecentKeys(3_000, () => now);
     expect(clicks.claim('a')).toBe(true);
     expect(clicks.claim('a')).toBe(false);
     expect(clicks.claim('b')).toBe(true);

@@ -14,28 +14,39 @@ export interface Click {
   channel: string | undefined;
   /** Stable per click and across Slack redeliveries of it. */
   actionId: string;
+  /** The same person, button, request and message: a double-click (the desk's repeat guard). */
+  clickKey: string;
 }
 
 /**
- * Parses a button click (after the ack). Null, with a log line, when the payload is malformed or
- * the same person clicked the same button on the same card a moment ago (a double-click).
+ * Parses a button click (after the ack). Null when the payload is malformed: the desk audits it
+ * as a refusal (docs/architecture.md, "Refusals").
  */
-export function parseClick(deps: SlackBotDeps, body: unknown, actionIdPrefix: string): Click | null {
+export async function parseClick(
+  deps: SlackBotDeps,
+  body: unknown,
+  actionIdPrefix: string,
+): Promise<Click | null> {
   const parsed = blockActionsSchema.safeParse(body);
   if (!parsed.success) {
-    deps.log.warn({ issues: parsed.error.issues.length }, 'malformed button click');
+    const user = (body as { user?: { id?: unknown } } | null)?.user?.id;
+    await deps.desk.refuseMalformed({
+      ...(typeof user === 'string' && user ? { actor: slackActor({ id: user }, deps) } : {}),
+      action: actionIdPrefix,
+      fields: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))],
+    });
     return null;
   }
   const b = parsed.data;
   const action = b.actions.find((a) => a.action_id === actionIdPrefix) ?? b.actions[0];
   const workflowId = workflowIdSchema.safeParse(action?.value);
   if (!action || !workflowId.success) {
-    deps.log.warn({ actionId: action?.action_id }, 'button click without a request ID');
-    return null;
-  }
-  const clickKey = `${b.user.id}:${action.action_id}:${workflowId.data}:${b.container?.message_ts ?? ''}`;
-  if (!deps.recentClicks.add(clickKey)) {
-    deps.log.info({ userId: b.user.id, action: action.action_id }, 'ignored a double-click');
+    await deps.desk.refuseMalformed({
+      actor: slackActor(b.user, deps),
+      action: action?.action_id ?? actionIdPrefix,
+      requestId: action?.action_ts,
+      fields: ['value'],
+    });
     return null;
   }
   return {
@@ -44,5 +55,6 @@ export function parseClick(deps: SlackBotDeps, body: unknown, actionIdPrefix: st
     triggerId: b.trigger_id,
     channel: b.container?.channel_id ?? b.channel?.id,
     actionId: `slack:${b.user.id}:${action.action_ts}`,
+    clickKey: `slack:${b.user.id}:${action.action_id}:${workflowId.data}:${b.container?.message_ts ?? ''}`,
   };
 }

@@ -1,7 +1,6 @@
+import type { OpenRequest } from '../../../desk/index.js';
 import { hasRole } from '../../../domain/authorise.js';
 import type { RoleGrant } from '../../../domain/people.js';
-import type { RequestView } from '../../../domain/request-view.js';
-import type { OpenRequestRow } from '../../../store/records-store.js';
 import {
   ACCOMMODATION_LABELS,
   DEFAULT_ZONE,
@@ -12,25 +11,8 @@ import {
 import { COMMAND } from '../ids.js';
 import { compact, context, divider, esc, header, section, type Block, type HomeView } from './kit.js';
 
-export interface HomeRow {
-  row: OpenRequestRow;
-  /** The live view, or null when the engine did not answer for this one. */
-  view: RequestView | null;
-}
-
-/** Which open requests a person sees on their App Home, by role. */
-export function rowsForRole(
-  rows: readonly OpenRequestRow[],
-  grants: readonly RoleGrant[],
-  userId: string,
-): OpenRequestRow[] {
-  if (hasRole(grants, 'admin') || hasRole(grants, 'lead') || hasRole(grants, 'escalation')) return [...rows];
-  const las = new Set(grants.filter((g) => g.role === 'responder').flatMap((g) => g.localAuthorityIds));
-  const custody = hasRole(grants, 'custody');
-  return rows.filter(
-    (r) => las.has(r.localAuthorityId) || (custody && r.requestingOfficer.userId === userId),
-  );
-}
+/** One open request on the tab: the desk's list entry. */
+export type HomeRow = OpenRequest;
 
 const ROLE_WORDS: Record<RoleGrant['role'], string> = {
   custody: 'custody officer',

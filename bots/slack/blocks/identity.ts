@@ -3,7 +3,7 @@ import {
   bailRefusalGroundSchema,
   type ChildIdentity,
 } from '../../../domain/bed-request.js';
-import type { CaseDetails } from '../../../store/records-store.js';
+import type { CaseDetails } from '../../../desk/index.js';
 import { formatTime } from '../../shared/view-text.js';
 import { context, esc, section, type SlackMessage } from './kit.js';
 

@@ -1,6 +1,7 @@
+import { availableActions, type OfferedKind } from '../../../domain/available-actions.js';
+import type { RoleGrant } from '../../../domain/people.js';
 import type { RequestView } from '../../../domain/request-view.js';
 import {
-  ACTION_LABELS,
   DEFAULT_ZONE,
   factPairs,
   formatTime,
@@ -39,32 +40,26 @@ const STATUS_EMOJI: Record<RequestView['status'], string> = {
   resolved: ':white_check_mark:',
 };
 
-/** The buttons a card shows now. Stale ones disappear when the card is updated in place. */
-export function cardButtons(view: RequestView, audience: Audience): Button[] {
-  if (view.status === 'resolved' || view.outcome) return [];
-  const id = view.workflowId;
-  if (audience === 'responder') {
-    const out: Button[] = [];
-    if (!view.acknowledged)
-      out.push(button(ACTION_LABELS.acknowledge, ACTION_IDS.acknowledge, id, 'primary'));
-    if (!view.offer) {
-      out.push(
-        button(ACTION_LABELS.offer_bed, ACTION_IDS.offerBed, id, view.acknowledged ? 'primary' : undefined),
-      );
-      out.push(button(ACTION_LABELS.decline, ACTION_IDS.decline, id, 'danger'));
-    }
-    out.push(button(ACTION_LABELS.request_info, ACTION_IDS.requestInfo, id));
-    out.push(button('View details', ACTION_IDS.viewDetails, id));
-    return out;
-  }
-  const out: Button[] = [];
-  if (view.questions.some((q) => !q.answer)) {
-    out.push(button(ACTION_LABELS.answer_info, ACTION_IDS.answerInfo, id, 'primary'));
-  }
-  if (view.offer) out.push(button(ACTION_LABELS.confirm_transfer, ACTION_IDS.confirmTransfer, id, 'primary'));
-  out.push(button(ACTION_LABELS.record_stay, ACTION_IDS.recordStay, id, 'danger'));
-  out.push(button(ACTION_LABELS.cancel, ACTION_IDS.cancel, id));
-  return out;
+const BUTTON_IDS: Record<OfferedKind, string> = {
+  acknowledge: ACTION_IDS.acknowledge,
+  offer_bed: ACTION_IDS.offerBed,
+  decline: ACTION_IDS.decline,
+  request_info: ACTION_IDS.requestInfo,
+  view_details: ACTION_IDS.viewDetails,
+  answer_info: ACTION_IDS.answerInfo,
+  confirm_transfer: ACTION_IDS.confirmTransfer,
+  record_stay: ACTION_IDS.recordStay,
+  cancel: ACTION_IDS.cancel,
+};
+
+/**
+ * The buttons a card shows now, rendered from the one domain list of offered actions (the Teams
+ * card renders the same list). Stale ones disappear when the card is updated in place.
+ */
+export function cardButtons(view: RequestView, audience: Audience, grants?: readonly RoleGrant[]): Button[] {
+  return availableActions(view, audience, grants).map((a) =>
+    button(a.label, BUTTON_IDS[a.kind], view.workflowId, a.emphasis),
+  );
 }
 
 /**
@@ -75,6 +70,8 @@ export function requestCard(
   view: RequestView,
   audience: Audience,
   zone: string = DEFAULT_ZONE,
+  /** Only this person's actions (absent: the audience's, as on a card everyone in a channel sees). */
+  grants?: readonly RoleGrant[],
 ): SlackMessage {
   const status = statusLabel(view);
   const warnings = [outOfAreaLine(view), ...warningLines(view)].filter((l): l is string => l !== null);
@@ -91,7 +88,7 @@ export function requestCard(
     divider(),
     context(timeline.slice(-8).map((l) => esc(l))),
     certificate,
-    actions(CARD_ACTIONS_BLOCK, cardButtons(view, audience)),
+    actions(CARD_ACTIONS_BLOCK, cardButtons(view, audience, grants)),
     context([
       `Updated ${esc(formatTime(view.updatedAt, zone))}. ` +
         (audience === 'responder'

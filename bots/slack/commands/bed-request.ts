@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { hasRole } from '../../../domain/authorise.js';
 import { bedRequestModal } from '../forms/bed-request-form.js';
-import { errorCode, grantsOf, slackActor } from '../common.js';
+import { errorCode, slackActor } from '../common.js';
 import type { SlackBotDeps } from '../deps.js';
 import { slashCommandSchema } from '../payloads.js';
 import { DIGEST_SUBCOMMAND, digestCommand } from './digest.js';
@@ -30,13 +29,8 @@ export function bedRequestCommand(deps: SlackBotDeps) {
       return;
     }
     const actor = slackActor({ id: command.user_id, name: command.user_name }, deps);
-    const grants = grantsOf(deps, actor);
-    if (!hasRole(grants, 'custody') && !hasRole(grants, 'admin')) {
+    if (await deps.desk.mayStart(actor, command.trigger_id)) {
       await ack({ response_type: 'ephemeral', text: NOT_CUSTODY_TEXT });
-      deps.log.warn(
-        { event: 'action_refused', userId: actor.userId, action: 'start_request' },
-        'refused /bedrequest',
-      );
       return;
     }
     await ack();

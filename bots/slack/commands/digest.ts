@@ -1,5 +1,5 @@
 import type { AckFn, RespondArguments } from '@slack/bolt';
-import { checkDigestRequest, digestUsage, requestDigest } from '../../shared/digest-request.js';
+import { digestUsage } from '../../../desk/digest-now.js';
 import { esc } from '../blocks/kit.js';
 import { replyPrivately, slackActor, type SlackClient } from '../common.js';
 import type { SlackBotDeps } from '../deps.js';
@@ -25,7 +25,7 @@ export async function digestCommand(
   client: SlackClient,
 ): Promise<void> {
   const actor = slackActor({ id: command.user_id, name: command.user_name }, deps);
-  const check = checkDigestRequest(deps, {
+  const check = await deps.desk.checkDigest({
     actor,
     rest,
     requestId: command.trigger_id,
@@ -36,6 +36,6 @@ export async function digestCommand(
     return;
   }
   await ack();
-  const text = await requestDigest(deps, check.args);
+  const text = await deps.desk.requestDigest(check.args);
   await replyPrivately(deps, client, { userId: actor.userId, channel: command.channel_id }, text);
 }

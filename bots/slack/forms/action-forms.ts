@@ -11,13 +11,14 @@ import {
   type RequestAction,
   type RequestActionKind,
 } from '../../../domain/actions.js';
-import { FailureCode } from '../../../domain/failures.js';
 import {
-  CANCEL_REASON_LABELS,
-  DECLINE_REASON_LABELS,
-  STAY_REASON_LABELS,
-  type StayReason,
-} from '../../../domain/outcomes.js';
+  accommodationsFor,
+  cancelReasonsFor,
+  declineReasonsFor,
+  stayReasonsFor,
+} from '../../../domain/available-actions.js';
+import { FailureCode } from '../../../domain/failures.js';
+import { CANCEL_REASON_LABELS, DECLINE_REASON_LABELS, STAY_REASON_LABELS } from '../../../domain/outcomes.js';
 import type { RequestView } from '../../../domain/request-view.js';
 import { describeRefusal } from '../../shared/failure-text.js';
 import { formErrors } from '../../shared/form-errors.js';
@@ -78,13 +79,6 @@ const SUBMITS: Record<ModalActionKind, string> = {
   cancel: 'Cancel request',
 };
 
-/** Stay reasons offered for this request: "no secure bed" only where it could apply. */
-export function stayReasonsFor(view: Pick<RequestView, 'accommodation' | 'age'>): StayReason[] {
-  return (Object.keys(STAY_REASON_LABELS) as StayReason[]).filter(
-    (r) => r !== 'no_secure_bed_serious_harm' || (view.accommodation === 'secure' && view.age >= 12),
-  );
-}
-
 function summary(view: RequestView, zone: string): Block {
   return section(
     `*${esc(view.caseRef)}* · ${esc(view.custodySuiteName)} · ${esc(ageLine(view))}\n` +
@@ -95,14 +89,13 @@ function summary(view: RequestView, zone: string): Block {
 function fieldsFor(kind: ModalActionKind, view: RequestView, nowIso: string, zone: string): Block[] {
   switch (kind) {
     case 'offer_bed': {
-      const types =
-        view.accommodation === 'secure' && view.age >= 12 ? ['non_secure', 'secure'] : ['non_secure'];
+      const types = accommodationsFor(view);
       return [
         input(
           'accommodation',
           'Type of accommodation',
           radios(
-            types.map((t) => option(t, ACCOMMODATION_LABELS[t as keyof typeof ACCOMMODATION_LABELS])),
+            types.map((t) => option(t, ACCOMMODATION_LABELS[t])),
             view.accommodation,
           ),
         ),
@@ -121,7 +114,11 @@ function fieldsFor(kind: ModalActionKind, view: RequestView, nowIso: string, zon
           'The local authority must accept a request for non-secure accommodation (Children Act 1989 s.21(2)(b)). ' +
             'A decline keeps the request open and escalation continues.',
         ),
-        input('reason', 'Reason', select(options(DECLINE_REASON_LABELS))),
+        input(
+          'reason',
+          'Reason',
+          select(declineReasonsFor(view).map((r) => option(r, DECLINE_REASON_LABELS[r]))),
+        ),
         input('notes', 'Notes', textInput({ multiline: true }), {
           optional: true,
           hint: 'Required when the reason is Other.',
@@ -177,7 +174,7 @@ function fieldsFor(kind: ModalActionKind, view: RequestView, nowIso: string, zon
       ];
     case 'cancel':
       return [
-        input('reason', 'Reason', select(options(CANCEL_REASON_LABELS))),
+        input('reason', 'Reason', select(cancelReasonsFor().map((r) => option(r, CANCEL_REASON_LABELS[r])))),
         input('notes', 'Notes', textInput({ multiline: true }), { optional: true }),
       ];
   }

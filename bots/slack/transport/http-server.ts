@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HTTPReceiver } from '@slack/bolt';
-import type { Logger } from '../../../runtime/logger.js';
+import type { Logger } from '../../../domain/logger.js';
 import { isSslCheck, type RequestGuard } from './request-guard.js';
 
 export const EVENTS_PATH = '/slack/events';

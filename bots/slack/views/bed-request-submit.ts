@@ -1,15 +1,12 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { hasRole } from '../../../domain/authorise.js';
-import { FailureCode } from '../../../domain/failures.js';
 import { ENGINE_UNAVAILABLE_TEXT, describeRefusal } from '../../shared/failure-text.js';
 import { queuedSubmitText } from '../../shared/queued-text.js';
 import { ageText, statusLabel } from '../../shared/view-text.js';
 import { NOT_CUSTODY_TEXT } from '../commands/bed-request.js';
-import { errorCode, grantsOf, nowIso, replyPrivately, slackActor } from '../common.js';
+import { nowIso, replyPrivately, slackActor } from '../common.js';
 import type { SlackBotDeps } from '../deps.js';
 import { parseBedRequestSubmission } from '../forms/bed-request-form.js';
 import { parseModalMetadata, viewSubmissionSchema } from '../payloads.js';
-import type { RecentSet } from '../recent-set.js';
 
 function custodyChannelHint(deps: SlackBotDeps, custodySuiteId: string): string {
   const suite = deps.protocol.custodySuites.find((s) => s.id === custodySuiteId);
@@ -26,7 +23,7 @@ function custodyChannelHint(deps: SlackBotDeps, custodySuiteId: string): string 
  * started; its ID comes from the custody record, so a duplicate starts nothing and gets a reply
  * pointing at the open request.
  */
-export function bedRequestSubmit(deps: SlackBotDeps, submitted: RecentSet) {
+export function bedRequestSubmit(deps: SlackBotDeps) {
   return async ({
     ack,
     body,
@@ -35,79 +32,71 @@ export function bedRequestSubmit(deps: SlackBotDeps, submitted: RecentSet) {
     const parsed = viewSubmissionSchema.safeParse(body);
     if (!parsed.success) {
       await ack();
-      deps.log.warn({ issues: parsed.error.issues.length }, 'malformed request form submission');
+      await deps.desk.refuseMalformed({
+        action: 'start_request',
+        fields: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))],
+      });
       return;
     }
     const { user, view } = parsed.data;
     const actor = slackActor(user, deps);
-    const grants = grantsOf(deps, actor);
-    if (!hasRole(grants, 'custody') && !hasRole(grants, 'admin')) {
+    const requestId = `slack:view:${view.id}`;
+    // Answered in the ack, before anything slow: the desk's role check is pure (the protocol file).
+    if (deps.desk.grantsOf(actor).every((g) => g.role !== 'custody' && g.role !== 'admin')) {
       await ack({ response_action: 'errors', errors: { custodyRecordNumber: NOT_CUSTODY_TEXT } });
+      await deps.desk.mayStart(actor, requestId);
       return;
     }
     const result = parseBedRequestSubmission(view.state.values, actor, deps.protocol);
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: result.errors });
+      await deps.desk.refuseMalformed({ actor, action: 'start_request', fields: Object.keys(result.errors) });
       return;
     }
     await ack();
-    if (!submitted.add(`view:${view.id}`)) {
-      deps.log.info({ userId: user.id }, 'ignored a repeated submission of the same request form');
-      return;
-    }
     const meta = parseModalMetadata(view.private_metadata);
     const to = { userId: user.id, channel: meta.channel };
     const input = result.value;
-    let outcome: Awaited<ReturnType<SlackBotDeps['bedRequests']['start']>>;
-    try {
-      outcome = await deps.bedRequests.start(input, nowIso(deps));
-    } catch (error) {
-      deps.log.error({ err: errorCode(error) }, 'could not start a bed request');
-      await replyPrivately(deps, client, to, ENGINE_UNAVAILABLE_TEXT);
-      return;
+    const outcome = await deps.desk.start(actor, input, { requestId });
+    switch (outcome.status) {
+      case 'duplicate':
+        return;
+      case 'unavailable':
+      case 'refused':
+        await replyPrivately(
+          deps,
+          client,
+          to,
+          outcome.status === 'refused' ? describeRefusal(outcome.refusal) : ENGINE_UNAVAILABLE_TEXT,
+        );
+        return;
+      case 'started':
+        await replyPrivately(
+          deps,
+          client,
+          to,
+          `Bed request sent for custody record ${input.custodyRecordNumber}. The duty team or EDT has been ` +
+            `asked for accommodation. ${custodyChannelHint(deps, input.custodySuiteId)}`,
+        );
+        return;
+      case 'queued':
+        await replyPrivately(deps, client, to, queuedSubmitText(input.custodyRecordNumber));
+        return;
+      case 'already_open':
+      case 'already_closed': {
+        const existing = outcome.view;
+        const state =
+          existing && outcome.status === 'already_open'
+            ? ` It is: ${statusLabel(existing)}, ${ageText(existing, nowIso(deps))}.`
+            : '';
+        await replyPrivately(
+          deps,
+          client,
+          to,
+          `${describeRefusal(outcome.refusal)}${state} ${custodyChannelHint(deps, input.custodySuiteId)}`,
+        );
+        return;
+      }
     }
-    deps.log.info(
-      { workflowId: outcome.workflowId, status: outcome.status, userId: user.id },
-      'bed request submitted',
-    );
-    if (outcome.status === 'started') {
-      await replyPrivately(
-        deps,
-        client,
-        to,
-        `Bed request sent for custody record ${input.custodyRecordNumber}. The duty team or EDT has been ` +
-          `asked for accommodation. ${custodyChannelHint(deps, input.custodySuiteId)}`,
-      );
-      return;
-    }
-    if (outcome.status === 'queued') {
-      await replyPrivately(deps, client, to, queuedSubmitText(input.custodyRecordNumber));
-      return;
-    }
-    if (outcome.status === 'already_open') {
-      const existing = await deps.bedRequests.view(outcome.workflowId).catch(() => null);
-      const base = describeRefusal({
-        code: FailureCode.AlreadyOpen,
-        params: {
-          custodyRecordNumber: input.custodyRecordNumber,
-          ...(existing ? { caseRef: existing.caseRef } : {}),
-        },
-      });
-      const state = existing ? ` It is: ${statusLabel(existing)}, ${ageText(existing, nowIso(deps))}.` : '';
-      await replyPrivately(
-        deps,
-        client,
-        to,
-        `${base}${state} ${custodyChannelHint(deps, input.custodySuiteId)}`,
-      );
-      return;
-    }
-    await replyPrivately(
-      deps,
-      client,
-      to,
-      `A bed request for custody record ${input.custodyRecordNumber} was already made and has closed. ` +
-        'If this is a new detention, check the custody record number; nothing new was started.',
-    );
   };
 }

@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackBotDeps } from '../deps.js';
 import { VIEW_IDS } from '../ids.js';
-import { createRecentSet } from '../recent-set.js';
 import { answerInfoSubmit } from './answer-info-submit.js';
 import { bedRequestSubmit } from './bed-request-submit.js';
 import { cancelSubmit } from './cancel-submit.js';
@@ -13,7 +12,7 @@ import { requestInfoSubmit } from './request-info-submit.js';
 
 /** Modal submissions, by callback ID. */
 export function register(app: App, deps: SlackBotDeps): void {
-  app.view(VIEW_IDS.bedRequest, bedRequestSubmit(deps, createRecentSet()));
+  app.view(VIEW_IDS.bedRequest, bedRequestSubmit(deps));
   app.view(VIEW_IDS.offerBed, offerBedSubmit(deps));
   app.view(VIEW_IDS.decline, declineSubmit(deps));
   app.view(VIEW_IDS.requestInfo, requestInfoSubmit(deps));

@@ -1,6 +1,16 @@
 import { BAIL_REFUSAL_GROUND_LABELS, bailRefusalGroundSchema } from '../../../domain/bed-request.js';
 import { TRANSPORT_LABELS } from '../../../domain/actions.js';
+import {
+  accommodationsFor,
+  availableActions,
+  cancelReasonsFor,
+  declineReasonsFor,
+  stayReasonsFor,
+  teamsUsersWhoMayAct,
+} from '../../../domain/available-actions.js';
 import { CANCEL_REASON_LABELS, DECLINE_REASON_LABELS, STAY_REASON_LABELS } from '../../../domain/outcomes.js';
+import type { RoleGrant } from '../../../domain/people.js';
+import type { Person } from '../../../domain/protocol.js';
 import type { RequestView } from '../../../domain/request-view.js';
 import {
   ACCOMMODATION_LABELS,
@@ -47,6 +57,10 @@ export interface RequestCardOptions {
   extra?: CardElement[];
   /** False for a card that must not refresh itself away (the identity view). Default true. */
   refresh?: boolean;
+  /** Only this person's actions (a card built for one person); absent, the audience's. */
+  grants?: readonly RoleGrant[];
+  /** The protocol's people: who gets `refresh.userIds`. */
+  people?: readonly Person[];
 }
 
 const TONE_STYLE: Record<CardNotice['tone'], ContainerStyle> = {
@@ -72,200 +86,240 @@ function ref(view: RequestView, audience: CardAudience): Record<string, string> 
   return { workflowId: view.workflowId, audience };
 }
 
-/** Buttons for the duty team or EDT, by state: stale buttons never show. */
-export function responderActions(view: RequestView): CardAction[] {
-  const r = ref(view, 'responder');
-  const actions: CardAction[] = [];
-  if (isOpen(view)) {
-    if (!view.acknowledged) actions.push(execute('Acknowledge', VERBS.acknowledge, r, 'positive'));
-    if (!view.offer) {
-      actions.push(
-        showCard(
-          'Offer bed',
-          [
-            {
-              type: 'Input.ChoiceSet',
-              id: INPUTS.offerAccommodation,
-              label: 'Accommodation',
-              isRequired: true,
-              errorMessage: 'Choose secure or non-secure',
-              style: 'expanded',
-              value: view.accommodation,
-              choices: choices(ACCOMMODATION_LABELS),
-            },
-            {
-              type: 'Input.Text',
-              id: INPUTS.offerProvider,
-              label: 'Provider or placement',
-              isRequired: true,
-              errorMessage: 'Name the provider or placement',
-              maxLength: 200,
-            },
-            {
-              type: 'Input.ChoiceSet',
-              id: INPUTS.offerTransport,
-              label: 'Transport',
-              isRequired: true,
-              errorMessage: 'Choose the transport',
-              style: 'compact',
-              choices: choices(TRANSPORT_LABELS),
-            },
-            { type: 'Input.Text', id: INPUTS.offerNotes, label: 'Notes', isMultiline: true, maxLength: 1000 },
-          ],
-          [execute('Send offer', VERBS.offerBed, r, 'positive')],
-        ),
-      );
-      actions.push(
-        showCard(
-          'Decline',
-          [
-            {
-              type: 'Input.ChoiceSet',
-              id: INPUTS.declineReason,
-              label: 'Reason',
-              isRequired: true,
-              errorMessage: 'Choose a reason',
-              style: 'compact',
-              choices: choices(DECLINE_REASON_LABELS),
-            },
-            {
-              type: 'Input.Text',
-              id: INPUTS.declineNotes,
-              label: 'Notes (needed for “Other”)',
-              isMultiline: true,
-              maxLength: 1000,
-            },
-          ],
-          [execute('Send decline', VERBS.decline, r, 'destructive')],
-        ),
-      );
-    }
-    actions.push(
-      showCard(
-        'Need info',
-        [
-          {
-            type: 'Input.Text',
-            id: INPUTS.question,
-            label: 'Your question for the custody sergeant',
-            isRequired: true,
-            errorMessage: 'Write the question',
-            isMultiline: true,
-            maxLength: 1000,
-          },
-        ],
-        [execute('Ask', VERBS.requestInfo, r)],
+function offerForm(view: RequestView, label: string, r: Record<string, string>): CardAction {
+  const kinds = accommodationsFor(view);
+  return showCard(
+    label,
+    [
+      {
+        type: 'Input.ChoiceSet',
+        id: INPUTS.offerAccommodation,
+        label: 'Accommodation',
+        isRequired: true,
+        errorMessage: 'Choose secure or non-secure',
+        style: 'expanded',
+        value: kinds.includes(view.accommodation) ? view.accommodation : 'non_secure',
+        choices: kinds.map((k) => ({ title: ACCOMMODATION_LABELS[k], value: k })),
+      },
+      {
+        type: 'Input.Text',
+        id: INPUTS.offerProvider,
+        label: 'Provider or placement',
+        isRequired: true,
+        errorMessage: 'Name the provider or placement',
+        maxLength: 200,
+      },
+      {
+        type: 'Input.ChoiceSet',
+        id: INPUTS.offerTransport,
+        label: 'Transport',
+        isRequired: true,
+        errorMessage: 'Choose the transport',
+        style: 'compact',
+        choices: choices(TRANSPORT_LABELS),
+      },
+      { type: 'Input.Text', id: INPUTS.offerNotes, label: 'Notes', isMultiline: true, maxLength: 1000 },
+    ],
+    [execute('Send offer', VERBS.offerBed, r, 'positive')],
+  );
+}
+
+function declineForm(view: RequestView, label: string, r: Record<string, string>): CardAction {
+  return showCard(
+    label,
+    [
+      {
+        type: 'Input.ChoiceSet',
+        id: INPUTS.declineReason,
+        label: 'Reason',
+        isRequired: true,
+        errorMessage: 'Choose a reason',
+        style: 'compact',
+        // Only the reasons the rules accept for this request (domain/available-actions.ts).
+        choices: declineReasonsFor(view).map((x) => ({ title: DECLINE_REASON_LABELS[x], value: x })),
+      },
+      {
+        type: 'Input.Text',
+        id: INPUTS.declineNotes,
+        label: 'Notes (needed for “Other”)',
+        isMultiline: true,
+        maxLength: 1000,
+      },
+    ],
+    [execute('Send decline', VERBS.decline, r, 'destructive')],
+  );
+}
+
+function questionForm(label: string, r: Record<string, string>): CardAction {
+  return showCard(
+    label,
+    [
+      {
+        type: 'Input.Text',
+        id: INPUTS.question,
+        label: 'Your question for the custody sergeant',
+        isRequired: true,
+        errorMessage: 'Write the question',
+        isMultiline: true,
+        maxLength: 1000,
+      },
+    ],
+    [execute('Ask', VERBS.requestInfo, r)],
+  );
+}
+
+/** One "Answer question" for every open question: each with its own input and send button. */
+function answerForm(view: RequestView, label: string, r: Record<string, string>): CardAction {
+  const open = view.questions.filter((x) => !x.answer);
+  const body: CardElement[] = [];
+  const sends: CardAction[] = [];
+  open.forEach((q, i) => {
+    body.push(text(q.question, { weight: 'bolder' }));
+    body.push({
+      type: 'Input.Text',
+      id: answerInputId(q.id),
+      label: open.length > 1 ? `Your answer to question ${i + 1}` : 'Your answer',
+      isMultiline: true,
+      maxLength: 2000,
+    });
+    sends.push(
+      execute(
+        open.length > 1 ? `Send answer ${i + 1}` : 'Send answer',
+        VERBS.answerInfo,
+        { ...r, questionId: q.id },
+        'positive',
       ),
     );
-  }
-  actions.push(execute('View details', VERBS.viewDetails, r));
-  return actions;
+  });
+  return showCard(label, body, sends);
+}
+
+function transferForm(label: string, r: Record<string, string>, nowIso: string, zone: string): CardAction {
+  const local = localDateTime(nowIso, zone);
+  return showCard(
+    label,
+    [
+      text('When did the child leave custody?'),
+      {
+        type: 'Input.Date',
+        id: INPUTS.leftDate,
+        label: 'Date',
+        isRequired: true,
+        errorMessage: 'Give the date',
+        value: local.date,
+      },
+      {
+        type: 'Input.Time',
+        id: INPUTS.leftTime,
+        label: 'Time (UK)',
+        isRequired: true,
+        errorMessage: 'Give the time',
+        value: local.time,
+      },
+    ],
+    [execute('Confirm transfer', VERBS.confirmTransfer, r, 'positive')],
+  );
+}
+
+function stayForm(view: RequestView, label: string, r: Record<string, string>): CardAction {
+  return showCard(
+    label,
+    [
+      text(
+        'Record why the child stays in police detention (PACE s.38(6)). The child’s behaviour and the ' +
+          'nature of the offence are not lawful reasons (Code C Note 16D).',
+        { isSubtle: true },
+      ),
+      {
+        type: 'Input.ChoiceSet',
+        id: INPUTS.stayReason,
+        label: 'Reason',
+        isRequired: true,
+        errorMessage: 'Choose the reason',
+        style: 'expanded',
+        choices: stayReasonsFor(view).map((x) => ({ title: STAY_REASON_LABELS[x], value: x })),
+      },
+      {
+        type: 'Input.Text',
+        id: INPUTS.stayExplanation,
+        label: 'Circumstances, for the certificate',
+        isRequired: true,
+        errorMessage: 'Explain the circumstances',
+        isMultiline: true,
+        maxLength: 2000,
+      },
+    ],
+    [execute('Record and produce certificate', VERBS.recordStay, r, 'destructive')],
+  );
+}
+
+function cancelForm(label: string, r: Record<string, string>): CardAction {
+  return showCard(
+    label,
+    [
+      {
+        type: 'Input.ChoiceSet',
+        id: INPUTS.cancelReason,
+        label: 'Reason',
+        isRequired: true,
+        errorMessage: 'Choose the reason',
+        style: 'expanded',
+        choices: cancelReasonsFor().map((x) => ({ title: CANCEL_REASON_LABELS[x], value: x })),
+      },
+      { type: 'Input.Text', id: INPUTS.cancelNotes, label: 'Notes', isMultiline: true, maxLength: 1000 },
+    ],
+    [execute('Cancel the request', VERBS.cancel, r, 'destructive')],
+  );
+}
+
+/**
+ * The card's actions, rendered from the one domain list of offered actions (the Slack card renders
+ * the same list), each as a button or a form with the choices the rules accept.
+ */
+export function cardActions(
+  view: RequestView,
+  audience: 'responder' | 'custody',
+  nowIso: string,
+  zone: string,
+  grants?: readonly RoleGrant[],
+): CardAction[] {
+  const r = ref(view, audience);
+  return availableActions(view, audience, grants).map((a): CardAction => {
+    switch (a.kind) {
+      case 'acknowledge':
+        return execute(a.label, VERBS.acknowledge, r, 'positive');
+      case 'offer_bed':
+        return offerForm(view, a.label, r);
+      case 'decline':
+        return declineForm(view, a.label, r);
+      case 'request_info':
+        return questionForm(a.label, r);
+      case 'view_details':
+        return execute(a.label, VERBS.viewDetails, r);
+      case 'answer_info':
+        return answerForm(view, a.label, r);
+      case 'confirm_transfer':
+        return transferForm(a.label, r, nowIso, zone);
+      case 'record_stay':
+        return stayForm(view, a.label, r);
+      case 'cancel':
+        return cancelForm(a.label, r);
+    }
+  });
+}
+
+/** Buttons for the duty team or EDT, by state: stale buttons never show. */
+export function responderActions(
+  view: RequestView,
+  nowIso = view.updatedAt,
+  zone = DEFAULT_ZONE,
+): CardAction[] {
+  return cardActions(view, 'responder', nowIso, zone);
 }
 
 /** Buttons for the custody sergeant, by state. */
 export function custodyActions(view: RequestView, nowIso: string, zone: string): CardAction[] {
-  if (!isOpen(view)) return [];
-  const r = ref(view, 'custody');
-  const actions: CardAction[] = [];
-  for (const q of view.questions.filter((x) => !x.answer)) {
-    const short = q.question.length > 40 ? `${q.question.slice(0, 39)}…` : q.question;
-    actions.push(
-      showCard(
-        `Answer: ${short}`,
-        [
-          text(q.question, { weight: 'bolder' }),
-          {
-            type: 'Input.Text',
-            id: answerInputId(q.id),
-            label: 'Your answer',
-            isRequired: true,
-            errorMessage: 'Write the answer',
-            isMultiline: true,
-            maxLength: 2000,
-          },
-        ],
-        [execute('Send answer', VERBS.answerInfo, { ...r, questionId: q.id }, 'positive')],
-      ),
-    );
-  }
-  if (view.offer) {
-    const local = localDateTime(nowIso, zone);
-    actions.push(
-      showCard(
-        'Confirm transfer',
-        [
-          text('When did the child leave custody?'),
-          {
-            type: 'Input.Date',
-            id: INPUTS.leftDate,
-            label: 'Date',
-            isRequired: true,
-            errorMessage: 'Give the date',
-            value: local.date,
-          },
-          {
-            type: 'Input.Time',
-            id: INPUTS.leftTime,
-            label: 'Time (UK)',
-            isRequired: true,
-            errorMessage: 'Give the time',
-            value: local.time,
-          },
-        ],
-        [execute('Confirm transfer', VERBS.confirmTransfer, r, 'positive')],
-      ),
-    );
-  }
-  actions.push(
-    showCard(
-      'Child stays',
-      [
-        text(
-          'Record why the child stays in police detention (PACE s.38(6)). The child’s behaviour and the ' +
-            'nature of the offence are not lawful reasons (Code C Note 16D).',
-          { isSubtle: true },
-        ),
-        {
-          type: 'Input.ChoiceSet',
-          id: INPUTS.stayReason,
-          label: 'Reason',
-          isRequired: true,
-          errorMessage: 'Choose the reason',
-          style: 'expanded',
-          choices: choices(STAY_REASON_LABELS),
-        },
-        {
-          type: 'Input.Text',
-          id: INPUTS.stayExplanation,
-          label: 'Circumstances, for the certificate',
-          isRequired: true,
-          errorMessage: 'Explain the circumstances',
-          isMultiline: true,
-          maxLength: 2000,
-        },
-      ],
-      [execute('Record and produce certificate', VERBS.recordStay, r, 'destructive')],
-    ),
-  );
-  actions.push(
-    showCard(
-      'Cancel request',
-      [
-        {
-          type: 'Input.ChoiceSet',
-          id: INPUTS.cancelReason,
-          label: 'Reason',
-          isRequired: true,
-          errorMessage: 'Choose the reason',
-          style: 'expanded',
-          choices: choices(CANCEL_REASON_LABELS),
-        },
-        { type: 'Input.Text', id: INPUTS.cancelNotes, label: 'Notes', isMultiline: true, maxLength: 1000 },
-      ],
-      [execute('Cancel the request', VERBS.cancel, r, 'destructive')],
-    ),
-  );
-  return actions;
+  return cardActions(view, 'custody', nowIso, zone);
 }
 
 /**
@@ -311,16 +365,18 @@ export function requestCard(view: RequestView, options: RequestCardOptions): Ada
       ]),
     );
   }
-  const actions =
-    options.audience === 'responder'
-      ? responderActions(view)
-      : options.audience === 'custody'
-        ? custodyActions(view, options.nowIso, zone)
-        : [];
+  const audience = options.audience === 'page' ? null : options.audience;
+  const actions = audience ? cardActions(view, audience, options.nowIso, zone, options.grants) : [];
   const extra: Partial<AdaptiveCard> = {};
   if (actions.length) extra.actions = actions;
   if (options.refresh !== false) {
-    extra.refresh = { action: execute('Refresh', VERBS.refresh, ref(view, options.audience)) };
+    // Named users get the card refreshed for them in any conversation, not only in those of 60
+    // members or fewer: the people who can act on it (docs/architecture.md, "Teams cards").
+    const userIds = audience && options.people ? teamsUsersWhoMayAct(view, audience, options.people) : [];
+    extra.refresh = {
+      action: execute('Refresh', VERBS.refresh, ref(view, options.audience)),
+      ...(userIds.length ? { userIds } : {}),
+    };
   }
   return card(body, extra);
 }

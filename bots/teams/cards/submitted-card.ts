@@ -42,3 +42,23 @@ export function submittedCard(
     },
   );
 }
+
+/**
+ * What the form message becomes once the request is sent, so nobody is left looking at a blank
+ * live form: a short summary, no identity, and no automatic refresh (the live card follows in
+ * the custody conversation).
+ */
+export function submittedSummaryCard(
+  custodyRecordNumber: string,
+  names: { custodySuiteName: string; localAuthorityName: string },
+  state: 'sent' | 'queued',
+): AdaptiveCard {
+  return card([
+    heading(state === 'sent' ? 'Bed request submitted' : 'Bed request queued'),
+    facts([
+      ['Custody record', custodyRecordNumber],
+      ['Custody suite', names.custodySuiteName],
+      ['Home local authority', names.localAuthorityName],
+    ]),
+  ]);
+}

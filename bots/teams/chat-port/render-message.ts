@@ -1,3 +1,4 @@
+import type { Person } from '../../../domain/protocol.js';
 import type { OutboundMessage } from '../../../domain/chat-port.js';
 import { DEFAULT_ZONE, escalationText, eventText, titleText } from '../../shared/view-text.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards/adaptive-card.js';
@@ -57,11 +58,18 @@ export function renderMessage(
   message: OutboundMessage,
   nowIso: string,
   zone = DEFAULT_ZONE,
+  /** The protocol's people, so request cards name who may act in `refresh.userIds`. */
+  people?: readonly Person[],
 ): OutboundActivity {
   switch (message.kind) {
     case 'request_card':
       return cardActivity(
-        requestCard(message.view, { audience: message.audience, nowIso, zone }),
+        requestCard(message.view, {
+          audience: message.audience,
+          nowIso,
+          zone,
+          ...(people ? { people } : {}),
+        }),
         titleText(message.view),
       );
     case 'event_note':

@@ -9,8 +9,9 @@ import type {
 } from '../../../domain/chat-port.js';
 import { FailureCode, type Refusal } from '../../../domain/failures.js';
 import type { Platform } from '../../../domain/people.js';
-import type { Logger } from '../../../runtime/logger.js';
-import type { RecordsStore } from '../../../store/records-store.js';
+import type { Person } from '../../../domain/protocol.js';
+import type { Logger } from '../../../domain/logger.js';
+import type { ConversationReferences } from '../../../domain/conversation-references.js';
 import { describeRefusal } from '../../shared/failure-text.js';
 import { DEFAULT_ZONE } from '../../shared/view-text.js';
 import {
@@ -31,7 +32,7 @@ import { Pacer, type PacerOptions } from './pacer.js';
 import { chartActivity, renderMessage, textActivity, type OutboundActivity } from './render-message.js';
 import { MAX_INLINE_CHART_BASE64 } from '../cards/digest-card.js';
 
-export type ReferenceStore = Pick<RecordsStore, 'getConversationReference' | 'saveConversationReference'>;
+export type ReferenceStore = ConversationReferences;
 
 export interface TeamsChatPortOptions {
   /** The bot's adapter (shared with createTeamsBot), or… */
@@ -47,6 +48,8 @@ export interface TeamsChatPortOptions {
   zone?: string;
   clock?: () => Date;
   pacer?: Pacer | PacerOptions;
+  /** The protocol's people: request cards name who may act on them (`refresh.userIds`). */
+  people?: readonly Person[];
 }
 
 function noReference(log: Logger, key: string, what: string): ApplicationFailure {
@@ -194,7 +197,7 @@ export function createTeamsChatPort(options: TeamsChatPortOptions): ChatPort & {
       }
       const reference = await loadReference(destination.address);
       if (!reference) throw noReference(log, destination.address, what);
-      const activity = renderMessage(message, clock().toISOString(), zone);
+      const activity = renderMessage(message, clock().toISOString(), zone, options.people);
       const { existing, threadOf } = sendOptions;
       if (existing) {
         await deliver(reference, existing.conversationId, activity, what, existing.messageId);

@@ -28,7 +28,8 @@ export function isActionVerb(verb: string): verb is ActionVerb {
 
 export type ParsedCardAction =
   | { ok: true; ref: CardRef; envelope: ActionEnvelope }
-  | { ok: false; ref: CardRef | null; problems: string[] };
+  /** `fields`: the names of the wrong inputs, for the refusal audit (never their values). */
+  | { ok: false; ref: CardRef | null; problems: string[]; fields: string[] };
 
 /** Labels that name a field in an error line, per action. */
 const FIELD_LABELS: Partial<Record<RequestActionKind, Record<string, string>>> = {
@@ -155,12 +156,18 @@ export function parseCardAction(
   context: { actor: Actor; actionId: string; replyChannel?: string; zone: string },
 ): ParsedCardAction {
   const data = cardDataSchema.safeParse(rawData ?? {});
-  if (!data.success) return { ok: false, ref: null, problems: ['The card sent no data. Refresh the card.'] };
+  if (!data.success)
+    return { ok: false, ref: null, problems: ['The card sent no data. Refresh the card.'], fields: ['data'] };
   const ref = cardRefSchema.safeParse(data.data);
   if (!ref.success)
-    return { ok: false, ref: null, problems: ['The card does not name a request. Refresh it.'] };
+    return {
+      ok: false,
+      ref: null,
+      problems: ['The card does not name a request. Refresh it.'],
+      fields: ['workflowId'],
+    };
   const { payload, problems } = actionPayload(verb, data.data, context.zone);
-  if (problems.length) return { ok: false, ref: ref.data, problems };
+  if (problems.length) return { ok: false, ref: ref.data, problems, fields: ['when'] };
   const action = ACTION_SCHEMAS[verb].safeParse(payload);
   if (!action.success) {
     const labels = FIELD_LABELS[verb] ?? {};
@@ -168,6 +175,7 @@ export function parseCardAction(
     return {
       ok: false,
       ref: ref.data,
+      fields: Object.keys(byField),
       problems: Object.entries(byField).map(([field, message]) => {
         const friendly = /^Invalid enum value|^Required$|^Expected /.test(message)
           ? (CHOOSE[field] ?? 'This is required')
@@ -183,7 +191,8 @@ export function parseCardAction(
     ...(context.replyChannel ? { replyChannel: context.replyChannel } : {}),
   });
   if (!envelope.success) {
-    return { ok: false, ref: ref.data, problems: Object.values(formErrors(envelope.error)) };
+    const byField = formErrors(envelope.error);
+    return { ok: false, ref: ref.data, problems: Object.values(byField), fields: Object.keys(byField) };
   }
   return { ok: true, ref: ref.data, envelope: envelope.data };
 }

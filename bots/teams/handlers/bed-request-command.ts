@@ -1,12 +1,10 @@
 import type { TurnContext } from 'botbuilder';
-import { hasRole } from '../../../domain/authorise.js';
-import { FailureCode } from '../../../domain/failures.js';
 import { describeRefusal } from '../../shared/failure-text.js';
 import { cardActivity, textActivity } from '../chat-port/render-message.js';
 import { installActivitySchema, referencesToStore } from '../chat-port/conversation-reference.js';
 import type { HandlerDeps } from '../deps.js';
 import { formForDeps } from './submit-request.js';
-import { actorOf, errorCode, grantsOf, isPersonal } from './turn.js';
+import { actorOf, errorCode, isPersonal } from './turn.js';
 
 /**
  * Typed or picked from the command list: "bedrequest", "bed request", "/bedrequest", also after an
@@ -25,20 +23,15 @@ export async function bedRequestCommand(deps: HandlerDeps, context: TurnContext)
     const parsed = installActivitySchema.safeParse(context.activity);
     if (parsed.success) {
       for (const { key, reference } of referencesToStore(parsed.data)) {
-        await deps.store
+        await deps.conversations
           .saveConversationReference('teams', key, reference)
           .catch((err: unknown) => deps.log.warn({ err: errorCode(err) }, 'could not refresh reference'));
       }
     }
   }
-  const grants = grantsOf(deps, actor);
-  if (!hasRole(grants, 'custody') && !hasRole(grants, 'admin')) {
-    deps.log.warn({ userId: actor.userId, action: 'start_request' }, 'form refused: not custody');
-    await context.sendActivity(
-      textActivity(
-        describeRefusal({ code: FailureCode.RoleNotPermitted, params: { roles: 'custody, admin' } }),
-      ),
-    );
+  const refused = await deps.desk.mayStart(actor, context.activity.id ?? `form:${actor.userId}`);
+  if (refused) {
+    await context.sendActivity(textActivity(describeRefusal(refused)));
     return;
   }
   await context.sendActivity(cardActivity(formForDeps(deps), 'Bed request form'));

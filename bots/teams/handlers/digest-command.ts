@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { checkDigestRequest, digestUsage, requestDigest } from '../../shared/digest-request.js';
+import { digestUsage } from '../../../desk/digest-now.js';
 import { textActivity } from '../chat-port/render-message.js';
 import type { HandlerDeps } from '../deps.js';
 import { actorOf } from './turn.js';
@@ -19,12 +19,12 @@ export const DIGEST_USAGE_TEXT = digestUsage('digest');
  */
 export async function digestCommand(deps: HandlerDeps, context: TurnContext): Promise<void> {
   const rest = DIGEST_COMMAND.exec(context.activity.text ?? '')?.[1] ?? '';
-  const check = checkDigestRequest(deps, {
+  const check = await deps.desk.checkDigest({
     actor: actorOf(context),
     rest,
     requestId: context.activity.id,
     usage: DIGEST_USAGE_TEXT,
   });
-  const text = 'reply' in check ? check.reply : await requestDigest(deps, check.args);
+  const text = 'reply' in check ? check.reply : await deps.desk.requestDigest(check.args);
   await context.sendActivity(textActivity(text));
 }

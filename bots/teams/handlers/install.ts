@@ -71,7 +71,7 @@ export async function recordInstall(
     }
   }
   for (const { key, reference } of references) {
-    await deps.store.saveConversationReference('teams', key, reference);
+    await deps.conversations.saveConversationReference('teams', key, reference);
   }
   const keys = references.map((r) => r.key);
   deps.log.info(

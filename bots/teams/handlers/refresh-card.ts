@@ -4,7 +4,7 @@ import { card, execute, heading, text } from '../cards/adaptive-card.js';
 import { requestCard } from '../cards/request-card.js';
 import { VERBS, cardRefSchema } from '../cards/verbs.js';
 import type { HandlerDeps } from '../deps.js';
-import { errorCode, noticeOutcome, nowIso, withinBudget, type CardOutcome } from './turn.js';
+import { errorCode, noticeOutcome, nowIso, type CardOutcome } from './turn.js';
 
 /**
  * Universal Actions refresh: Teams asks for the current card whenever it shows one with a
@@ -18,7 +18,7 @@ export async function refreshCard(
   const ref = cardRefSchema.safeParse(input.data ?? {});
   if (!ref.success)
     return noticeOutcome('Bed request', { tone: 'attention', lines: [REQUEST_NOT_FOUND_TEXT] });
-  const fetched = await withinBudget(() => deps.bedRequests.view(ref.data.workflowId), deps.invokeBudgetMs);
+  const fetched = await deps.desk.look(ref.data.workflowId, deps.invokeBudgetMs);
   if (!fetched.ok) {
     deps.log.warn({ workflowId: ref.data.workflowId, err: errorCode(fetched.error) }, 'refresh: engine');
     return noticeOutcome('Bed request', { tone: 'attention', lines: [ENGINE_UNAVAILABLE_TEXT] });
@@ -33,6 +33,11 @@ export async function refreshCard(
     );
     return { card: waiting, shared: waiting, words: 'The request is being set up.', accepted: false };
   }
-  const fresh = requestCard(view, { audience: ref.data.audience, nowIso: nowIso(deps), zone: deps.zone });
+  const fresh = requestCard(view, {
+    audience: ref.data.audience,
+    nowIso: nowIso(deps),
+    zone: deps.zone,
+    people: deps.protocol.people,
+  });
   return { card: fresh, shared: fresh, words: 'The card was refreshed.', accepted: false };
 }

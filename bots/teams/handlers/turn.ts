@@ -1,5 +1,4 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { rolesFor } from '../../../domain/authorise.js';
 import type { Refusal } from '../../../domain/failures.js';
 import type { Actor, RoleGrant } from '../../../domain/people.js';
 import type { RequestView } from '../../../domain/request-view.js';
@@ -23,6 +22,8 @@ export interface CardOutcome {
   words: string;
   /** True when the action went into the workflow (the workflow updates the shared cards). */
   accepted: boolean;
+  /** What the clicked message itself becomes for everyone (a sent form: its short summary). */
+  summary?: AdaptiveCard;
 }
 
 /** The person acting, as the protocol file names them: their AAD object ID. */
@@ -37,7 +38,7 @@ export function actorOf(context: TurnContext): Actor {
 }
 
 export function grantsOf(deps: HandlerDeps, actor: Actor): RoleGrant[] {
-  return rolesFor(deps.protocol.people, actor);
+  return deps.desk.grantsOf(actor);
 }
 
 /** The conversation to reach the person in if the workflow refuses their action later. */
@@ -45,12 +46,17 @@ export function replyChannelOf(context: TurnContext): string {
   return baseConversationId(context.activity.conversation.id);
 }
 
+/** The platform's ID of this activity: a redelivery carries the same one. */
+export function requestIdOf(context: TurnContext): string {
+  return `teams:${context.activity.id ?? `${context.activity.from.id}:${Date.now()}`}`;
+}
+
 export function isPersonal(context: TurnContext): boolean {
   return context.activity.conversation.conversationType === 'personal';
 }
 
 export function nowIso(deps: HandlerDeps): string {
-  return deps.clock().toISOString();
+  return deps.desk.nowIso();
 }
 
 /** Sends the Universal Actions invoke response: this card replaces the clicked one for the clicker. */
@@ -61,36 +67,7 @@ export async function sendInvokeCard(context: TurnContext, card: AdaptiveCard): 
   });
 }
 
-export type Budgeted<T> =
-  { ok: true; value: T } | { ok: false; reason: 'timeout' | 'error'; error?: unknown };
-
-/** Runs `work` but gives up waiting after `ms` (Teams drops an invoke answered after 5 s). */
-export async function withinBudget<T>(work: () => Promise<T>, ms: number): Promise<Budgeted<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Budgeted<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, reason: 'timeout' }), ms);
-  });
-  try {
-    return await Promise.race([
-      work().then(
-        (value): Budgeted<T> => ({ ok: true, value }),
-        (error: unknown): Budgeted<T> => ({ ok: false, reason: 'error', error }),
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * One invoke's time budget shared by all its calls: each gets what is left, so a slow query and
- * a slow signal together still answer inside Teams' 5 seconds.
- */
-export function budget(totalMs: number): () => number {
-  const deadline = Date.now() + totalMs;
-  return () => Math.max(1, deadline - Date.now());
-}
+export { budget, withinBudget, type Budgeted } from '../../../desk/index.js';
 
 /** A card that says one thing (no request to show). */
 export function noticeOutcome(title: string, notice: CardNotice): CardOutcome {
@@ -107,6 +84,7 @@ export function refusalOutcome(
 ): CardOutcome {
   const words = describeRefusal({ ...refusal, params: { caseRef: view.caseRef, ...refusal.params } });
   const card = requestCard(view, {
+    people: deps.protocol.people,
     audience,
     nowIso: nowIso(deps),
     zone: deps.zone,

@@ -1,4 +1,4 @@
-import type { DigestRequestArgs, DigestRequests } from '../../../bots/shared/digest-request.js';
+import type { DigestRequestArgs, DigestRequests } from '../../../desk/digest-now.js';
 import { computePeriod, PeriodError } from '../../../domain/digest/period.js';
 import type { RequestDigestNowResult } from '../../../runtime/digest-client.js';
 

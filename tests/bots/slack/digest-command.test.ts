@@ -6,7 +6,7 @@ import {
   DIGEST_FAILED_TEXT,
   DIGEST_NOT_ADMIN_TEXT,
   DIGEST_UNAVAILABLE_TEXT,
-} from '../../../bots/shared/digest-request.js';
+} from '../../../desk/digest-now.js';
 import { VIEW_IDS } from '../../../bots/slack/ids.js';
 import { createLogger } from '../../../runtime/logger.js';
 import { slashCommand } from '../../fakes/slack/payloads.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackBot, type SlackBot } from '../../../bots/slack/index.js';
+import { createDesk } from '../../../desk/index.js';
 import { createLogger } from '../../../runtime/logger.js';
 import { startFakeSocketMode, type FakeSocketMode } from '../../fakes/slack/socket-mode-server.js';
 import { socketDriver } from './support/driver.js';
@@ -38,8 +39,12 @@ beforeAll(async () => {
   h.api.setSocketUrl(socket.url);
   socketBot = createSlackBot({
     protocol: h.protocol,
-    bedRequests: h.engine.client,
-    store: h.engine.store,
+    desk: createDesk({
+      protocol: h.protocol,
+      bedRequests: h.engine.client,
+      store: h.engine.store,
+      log: createLogger({ level: 'silent' }),
+    }),
     env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: h.api.url },
     log: createLogger({ level: 'silent' }),
   });

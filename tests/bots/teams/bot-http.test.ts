@@ -332,8 +332,9 @@ describe('responder and custody buttons', () => {
     expect(cardText(early)).toMatch(/No bed has been offered yet/);
     // Nothing from the bot reached the workflow (the one signal is the earlier acknowledgement).
     expect(requests.signals).toHaveLength(signals + 1);
-    const refusals = h.logs.filter((l) => l.msg === 'card action refused' && l.workflowId === workflowId);
-    expect(refusals.map((l) => l.code)).toEqual([
+    // Every refusal is a row in the database audit log (the desk's pre-check).
+    const refusals = (await h.store.listEvents(workflowId)).filter((e) => e.type === 'action_refused');
+    expect(refusals.map((e) => e.data.code)).toEqual([
       'ROLE_NOT_PERMITTED',
       'ROLE_NOT_PERMITTED',
       'NOT_RESPONDER_FOR_AUTHORITY',
@@ -488,17 +489,19 @@ describe('View details', () => {
     expect(h.fake.calls).toHaveLength(0);
   });
 
-  it('refuses anyone else on the card, writes no access row, and logs the denial', async () => {
+  it('refuses anyone else on the card, shows nothing, and records the denial in the database', async () => {
     const workflowId = await startRequest();
     for (const person of [PEOPLE.mkResponder, PEOPLE.stranger]) {
       const card = invokeCard(await click(person, 'view_details', workflowId));
       expect(JSON.stringify(card)).not.toContain('Quillfeather');
       expect(cardText(card)).toMatch(/different local authority|not set up to do that/);
     }
-    expect(await h.store.listAccess(workflowId)).toEqual([]);
-    expect(
-      h.logs.filter((l) => l.msg === 'view details refused' && l.workflowId === workflowId),
-    ).toHaveLength(2);
+    expect((await h.store.listAccess(workflowId)).map((a) => a.purpose)).toEqual(['denied', 'denied']);
+    const refused = (await h.store.listEvents(workflowId)).filter((e) => e.type === 'action_refused');
+    expect(refused.map((e) => [e.actor?.userId, e.data.kind, e.data.code])).toEqual([
+      [AAD.mkResponder, 'view_details', 'NOT_RESPONDER_FOR_AUTHORITY'],
+      [AAD.stranger, 'view_details', 'ROLE_NOT_PERMITTED'],
+    ]);
   });
 });
 

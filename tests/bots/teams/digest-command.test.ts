@@ -1,7 +1,7 @@
 // `digest <from> <to>` typed to the Teams bot: an admin asks for a leads digest now. The real bot
 // over HTTP (emulator mode) with the fake Bot Connector, and a recording fake behind `digests`.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DIGEST_NOT_ADMIN_TEXT, DIGEST_UNAVAILABLE_TEXT } from '../../../bots/shared/digest-request.js';
+import { DIGEST_NOT_ADMIN_TEXT, DIGEST_UNAVAILABLE_TEXT } from '../../../desk/digest-now.js';
 import { DIGEST_USAGE_TEXT } from '../../../bots/teams/handlers/digest-command.js';
 import { FakeBotConnector } from '../../fakes/teams/fake-bot-connector.js';
 import { FakeDigests } from '../shared/fake-digests.js';

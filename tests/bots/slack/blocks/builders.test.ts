@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { homeView, rowsForRole } from '../../../../bots/slack/blocks/home.js';
+import { homeView } from '../../../../bots/slack/blocks/home.js';
+import { rowsForRole } from '../../../../desk/index.js';
 import { identityNote } from '../../../../bots/slack/blocks/identity.js';
 import { renderOutbound } from '../../../../bots/slack/blocks/messages.js';
 import { requestCard } from '../../../../bots/slack/blocks/request-card.js';

@@ -5,10 +5,10 @@ import type { ChatPort, MessageRef, RequestEvent } from '../../../../domain/chat
 import type { Protocol } from '../../../../domain/protocol.js';
 import type { RequestView } from '../../../../domain/request-view.js';
 import { applyAction, checkAction, openingView } from '../../../../domain/request-rules.js';
-import type { BedRequestClient, BotStore } from '../../../../bots/slack/deps.js';
+import type { BedRequests as BedRequestClient, DeskStore as BotStore } from '../../../../desk/index.js';
 import type { ChildIdentity } from '../../../../domain/bed-request.js';
 import type { Actor } from '../../../../domain/people.js';
-import type { OpenRequestRow } from '../../../../store/records-store.js';
+import type { AuditEvent, OpenRequestRow } from '../../../../store/records-store.js';
 
 /**
  * A stand-in for the bed-request workflow behind the BedRequestClient interface, for the fast bot
@@ -24,6 +24,8 @@ export class FakeEngine implements BedRequestClient {
   readonly identities = new Map<string, ChildIdentity>();
   readonly accessLog: Array<{ workflowId: string; actor: Actor; at: string; purpose: string }> = [];
   readonly refusals: Array<{ workflowId: string; code: string }> = [];
+  /** Audit rows the desk wrote (its refusals). */
+  readonly events: AuditEvent[] = [];
   private readonly cards = new Map<string, { responder?: MessageRef; custody?: MessageRef }>();
   private readonly seenActions = new Set<string>();
   private work: Promise<unknown> = Promise.resolve();
@@ -103,6 +105,10 @@ export class FakeEngine implements BedRequestClient {
         return Promise.resolve(row);
       },
       getIdentity: (workflowId) => Promise.resolve(this.identities.get(workflowId) ?? null),
+      appendEvent: (event) => {
+        this.events.push(event);
+        return Promise.resolve();
+      },
       logAccess: (entry) => {
         this.accessLog.push(entry);
         return Promise.resolve();

@@ -1,6 +1,5 @@
 import { createSlackBot, createSlackChatPort, type SlackBot } from '../../../../bots/slack/index.js';
-import type { BedRequestClient, BotStore } from '../../../../bots/slack/deps.js';
-import type { DigestRequests } from '../../../../bots/shared/digest-request.js';
+import { createDesk, type BedRequests, type DeskStore, type DigestRequests } from '../../../../desk/index.js';
 import type { ChatPort } from '../../../../domain/chat-port.js';
 import type { Protocol } from '../../../../domain/protocol.js';
 import { createLogger, type Logger } from '../../../../runtime/logger.js';
@@ -32,7 +31,7 @@ export interface SlackHarness {
  * ChatPort pointed at the same fake. `engine` builds the BedRequestClient and store from that port.
  */
 export async function startSlackHarness<
-  E extends { client: BedRequestClient; store: BotStore; close?: () => Promise<void> },
+  E extends { client: BedRequests; store: DeskStore; close?: () => Promise<void> },
 >(opts: {
   transport: 'http' | 'socket';
   engine: (chat: ChatPort, protocol: Protocol) => E | Promise<E>;
@@ -57,10 +56,16 @@ export async function startSlackHarness<
     timeZone: protocol.force.timeZone,
   });
   const engine = await opts.engine(chat, protocol);
-  const bot = createSlackBot({
+  const desk = createDesk({
     protocol,
     bedRequests: engine.client,
     store: engine.store,
+    log,
+    ...(opts.digests ? { digests: opts.digests } : {}),
+  });
+  const bot = createSlackBot({
+    protocol,
+    desk,
     env: {
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -69,7 +74,6 @@ export async function startSlackHarness<
       ...(socket ? { SLACK_APP_TOKEN: APP_TOKEN } : {}),
     },
     log,
-    ...(opts.digests ? { digests: opts.digests } : {}),
   });
   const port = await bot.start(0);
   if (socket) await socket.connected();

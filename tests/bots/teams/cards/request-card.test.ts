@@ -119,8 +119,8 @@ describe('Teams cards from the one view model', () => {
     expect(r(v.acknowledged!)).toEqual(['Offer bed', 'Decline', 'Need info', 'View details']);
     expect(r(v.declined!)).toEqual(['Offer bed', 'Decline', 'Need info', 'View details']);
     expect(r(v.offered!)).toEqual(['Need info', 'View details']);
-    expect(r(v.transferred!)).toEqual(['View details']);
-    expect(r(v.stayed!)).toEqual(['View details']);
+    expect(r(v.transferred!)).toEqual([]);
+    expect(r(v.stayed!)).toEqual([]);
   });
 
   it('show the sergeant answers, the transfer once a bed is offered, the coded stay reasons and cancel', () => {
@@ -129,7 +129,7 @@ describe('Teams cards from the one view model', () => {
       titles(requestCard(view, { audience: 'custody', nowIso: NOW }).actions);
     expect(c(v.new!)).toEqual(['Child stays', 'Cancel request']);
     expect(c(v.question!)).toEqual([
-      'Answer: Does the child need medication overnigh…',
+      'Answer question',
       'Child stays',
       'Cancel request',
     ]);

@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  createTeamsBot,
-  type AdapterOverrides,
-  type BedRequests,
-  type TeamsBot,
-} from '../../../../bots/teams/index.js';
-import type { DigestRequests } from '../../../../bots/shared/digest-request.js';
+import { createTeamsBot, type AdapterOverrides, type TeamsBot } from '../../../../bots/teams/index.js';
+import { createDesk, type BedRequests, type Desk, type DigestRequests } from '../../../../desk/index.js';
 import type { Protocol } from '../../../../domain/protocol.js';
 import { createLogger, type Logger } from '../../../../runtime/logger.js';
 import { openStore, type Store } from '../../../../store/open-store.js';
@@ -47,6 +42,7 @@ export interface BotHarness {
   store: Store;
   protocol: Protocol;
   bot: TeamsBot;
+  desk: Desk;
   bedRequests: BedRequests;
   /** The fake Temporal side, when the harness made one. */
   fakeRequests: FakeBedRequests | null;
@@ -76,15 +72,21 @@ export async function startBotHarness(
   const bedRequests = opts.bedRequests
     ? opts.bedRequests(store, protocol)
     : (fakeRequests as FakeBedRequests);
-  const bot = createTeamsBot({
+  const desk = createDesk({
     protocol,
     bedRequests,
     store,
+    log,
+    ...(opts.digests ? { digests: opts.digests } : {}),
+  });
+  const bot = createTeamsBot({
+    protocol,
+    desk,
+    conversations: store,
     env: { TEAMS_HOST: '127.0.0.1', ...(opts.env ?? {}) },
     log,
     ...(opts.adapterOverrides ? { adapterOverrides: opts.adapterOverrides(fake) } : {}),
     ...(opts.invokeBudgetMs ? { invokeBudgetMs: opts.invokeBudgetMs } : {}),
-    ...(opts.digests ? { digests: opts.digests } : {}),
   });
   const { port } = await bot.start(0);
   return {
@@ -92,6 +94,7 @@ export async function startBotHarness(
     store,
     protocol,
     bot,
+    desk,
     bedRequests,
     fakeRequests,
     url: `http://127.0.0.1:${port}`,

@@ -5,7 +5,7 @@ import type { Protocol } from '../../../../domain/protocol.js';
 import { applyAction, checkAction, openingView } from '../../../../domain/request-rules.js';
 import type { RequestView } from '../../../../domain/request-view.js';
 import type { RecordsStore } from '../../../../store/records-store.js';
-import type { BedRequests } from '../../../../bots/teams/deps.js';
+import type { BedRequests } from '../../../../desk/index.js';
 
 /**
  * A stand-in for the Temporal client in the fast Teams tests: it keeps each request's view in

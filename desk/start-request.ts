@@ -1,0 +1,94 @@
+import { hasRole } from '../domain/authorise.js';
+import type { BedRequestInput } from '../domain/bed-request.js';
+import { FailureCode, type Refusal } from '../domain/failures.js';
+import type { Actor } from '../domain/people.js';
+import type { RequestView } from '../domain/request-view.js';
+import { errorCode, withinBudget } from './budget.js';
+import type { DeskContext } from './desk-context.js';
+import { auditRefusal } from './refusal-audit.js';
+
+export type StartResult =
+  | { status: 'started' | 'queued'; workflowId: string }
+  /** The record already has a request: `refusal` says so (AlreadyOpen or RequestClosed). */
+  | {
+      status: 'already_open' | 'already_closed';
+      workflowId: string;
+      view: RequestView | null;
+      refusal: Refusal;
+    }
+  | { status: 'refused'; refusal: Refusal }
+  | { status: 'duplicate' }
+  | { status: 'unavailable'; reason: 'timeout' | 'error' };
+
+const NOT_CUSTODY: Refusal = { code: FailureCode.RoleNotPermitted, params: { roles: 'custody, admin' } };
+
+/**
+ * May this person start a request (open the form)? Only custody or admin. A refusal is audited
+ * under no request (docs/architecture.md, "Refusals").
+ */
+export async function mayStart(ctx: DeskContext, actor: Actor, requestId: string): Promise<Refusal | null> {
+  const grants = ctx.grantsOf(actor);
+  if (hasRole(grants, 'custody') || hasRole(grants, 'admin')) return null;
+  await auditRefusal(ctx.deps, ctx.nowIso(), {
+    actor,
+    action: 'start_request',
+    refusal: NOT_CUSTODY,
+    requestId,
+    source: 'desk',
+  });
+  return NOT_CUSTODY;
+}
+
+/**
+ * Start a request from a valid form. The workflow ID comes from the custody record, so a double
+ * submit starts nothing; a redelivery of the same submission (`requestId`) is not even sent.
+ */
+export async function startRequest(
+  ctx: DeskContext,
+  actor: Actor,
+  input: BedRequestInput,
+  opts: { requestId: string; budgetMs?: number | undefined },
+): Promise<StartResult> {
+  const refused = await mayStart(ctx, actor, opts.requestId);
+  if (refused) return { status: 'refused', refusal: refused };
+  if (!ctx.submissions.claim(`start:${opts.requestId}`)) {
+    ctx.deps.log.info({ userId: actor.userId }, 'ignored a repeated submission of the same request form');
+    return { status: 'duplicate' };
+  }
+  const requestedAt = ctx.nowIso();
+  const started = await withinBudget(async () => {
+    const result = await ctx.deps.bedRequests.start(input, requestedAt);
+    const exists = result.status === 'already_open' || result.status === 'already_closed';
+    const view = exists ? await ctx.deps.bedRequests.view(result.workflowId).catch(() => null) : null;
+    return { ...result, view };
+  }, opts.budgetMs);
+  if (!started.ok) {
+    // Not sent (or not known to be): a retry of the same submission must be allowed through.
+    ctx.submissions.release(`start:${opts.requestId}`);
+    ctx.deps.log.error(
+      { reason: started.reason, err: started.error ? errorCode(started.error) : undefined },
+      'could not start a bed request',
+    );
+    return { status: 'unavailable', reason: started.reason };
+  }
+  const { status, workflowId, view } = started.value;
+  ctx.deps.log.info({ workflowId, status, userId: actor.userId }, 'bed request submitted');
+  if (status === 'started' || status === 'queued') return { status, workflowId };
+  const refusal: Refusal = {
+    code: status === 'already_open' ? FailureCode.AlreadyOpen : FailureCode.RequestClosed,
+    params: {
+      custodyRecordNumber: input.custodyRecordNumber,
+      ...(view ? { caseRef: view.caseRef } : {}),
+      ...(view?.outcome ? { outcome: view.outcome.code, at: view.outcome.at } : {}),
+    },
+  };
+  await auditRefusal(ctx.deps, requestedAt, {
+    actor,
+    action: 'start_request',
+    refusal,
+    workflowId,
+    requestId: opts.requestId,
+    source: 'desk',
+  });
+  return { status, workflowId, view, refusal };
+}
