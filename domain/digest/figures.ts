@@ -102,6 +102,11 @@ export interface TrendPoint {
   requests: number;
   /** Children held in police detention after charge (DETAINED_OUTCOMES), by week of charge. */
   detained: number;
+  /**
+   * Transferred to local authority accommodation, by week of charge. Optional until the store's
+   * weekly trend query returns it; the chart stacks it on the held bars when present.
+   */
+  transferred?: number;
 }
 
 export interface DigestFigures {

@@ -2,7 +2,8 @@
  * Small-count suppression for digests shared beyond the safeguarding partnership: a count from
  * 1 to 4 is shown as "<5", so that no figure points at an identifiable child. Zero stays "0"
  * (saying nothing happened identifies nobody). Figures derived from a small count (a rate, a
- * median) are withheld too, or the suppressed count could be worked back out.
+ * median) are withheld too. The digest adds complementary suppression across its linked tables
+ * (digest-suppression.ts); the method and its sources are in docs/suppression.md.
  */
 export const SUPPRESSION_THRESHOLD = 5;
 export const SUPPRESSED = '<5';
@@ -31,3 +32,6 @@ export function formatRate(numerator: number, denominator: number, suppress: boo
   if (small) return 'withheld (small numbers)';
   return `${Math.round((numerator / denominator) * 100)}%`;
 }
+
+/** What a count withheld as a complement shows: the GSS symbol for confidential (docs/suppression.md). */
+export const COMPLEMENT = '[c]';

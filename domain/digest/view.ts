@@ -19,7 +19,10 @@ import {
   type GroupFigures,
 } from './figures.js';
 import type { TimingFigure } from './stats.js';
-import { formatCount, formatRate, isSuppressed } from './suppression.js';
+import { cellId, protectDigest, scopeOf, type ProtectedCounts } from './digest-suppression.js';
+import { COMPLEMENT, formatRate, groupThousands, SUPPRESSED, SUPPRESSION_THRESHOLD } from './suppression.js';
+
+const HOUR_MS = 3_600_000;
 
 /** Open requests listed by reference in a digest (the count covers all of them). */
 export const OPEN_LIST_LIMIT = 10;
@@ -40,38 +43,91 @@ function stayLabel(key: string): string {
   return STAY_REASON_LABELS[key as StayReason] ?? CANCEL_REASON_LABELS[key as CancelReason] ?? key;
 }
 
-function countList(items: Array<CountBy<string | number>>, label: (k: string) => string, s: boolean): string {
+/** Durations past 48 hours read in days and hours ("25 d 20 h"), not "620h 13m". */
+export function formatElapsed(ms: number): string {
+  if (ms < 48 * HOUR_MS) return formatDuration(ms);
+  const hours = Math.round(ms / HOUR_MS);
+  const d = Math.floor(hours / 24);
+  const h = hours % 24;
+  return h === 0 ? `${d} d` : `${d} d ${h} h`;
+}
+
+/** How counts print: plainly, or through the digest's protection (docs/suppression.md). */
+interface Counts {
+  suppress: boolean;
+  /** A count of the group (all, a suite, a local authority) or a digest-wide cell. */
+  n(scope: string, measure: string, value: number): string;
+  hidden(scope: string, measure: string): boolean;
+}
+
+function plainCounts(): Counts {
+  return { suppress: false, n: (_s, _m, v) => groupThousands(v), hidden: () => false };
+}
+
+function protectedCounts(p: ProtectedCounts): Counts {
+  const id = (scope: string, measure: string) => (scope === '' ? measure : cellId(scope, measure));
+  return {
+    suppress: true,
+    n: (scope, measure) => p.text(id(scope, measure)),
+    hidden: (scope, measure) => p.hidden(id(scope, measure)),
+  };
+}
+
+/** "18 detentions": these count detentions, not children (a child held twice counts twice). */
+function detentions(count: string): string {
+  return `${count} detention${count === '1' ? '' : 's'}`;
+}
+
+function countList(
+  items: Array<CountBy<string | number>>,
+  label: (k: string) => string,
+  print: (key: string, count: number) => string,
+): string {
   const shown = items.filter((i) => i.count > 0);
   if (shown.length === 0) return 'none';
-  return shown.map((i) => `${label(String(i.key))} ${formatCount(i.count, s)}`).join(' · ');
+  return shown.map((i) => `${label(String(i.key))} ${print(String(i.key), i.count)}`).join(' · ');
 }
 
 function timingText(t: TimingFigure, s: boolean): string {
   if (t.n === 0 || t.medianMs === null || t.p90Ms === null) return 'no cases';
-  if (isSuppressed(t.n, s)) return `${WITHHELD} (n ${formatCount(t.n, s)})`;
-  return `median ${formatDuration(t.medianMs)} · p90 ${formatDuration(t.p90Ms)} (n ${formatCount(t.n, s)})`;
+  // With suppression on, n is not printed: it would be one more count to protect.
+  if (s)
+    return t.n < SUPPRESSION_THRESHOLD
+      ? WITHHELD
+      : `median ${formatElapsed(t.medianMs)} · p90 ${formatElapsed(t.p90Ms)}`;
+  return `median ${formatElapsed(t.medianMs)} · p90 ${formatElapsed(t.p90Ms)} (n ${groupThousands(t.n)})`;
+}
+
+/** A rate only when both its counts print, or it gives one back from the other. */
+function rateText(scope: string, transferred: number, detained: number, k: Counts): string {
+  if (transferred + detained === 0) return 'n/a';
+  if (k.suppress && (k.hidden(scope, 'transferred') || k.hidden(scope, 'detained'))) return WITHHELD;
+  return formatRate(transferred, transferred + detained, false);
 }
 
 /** The lines describing one group (all requests, one suite, or one local authority). */
-export function groupLines(g: GroupFigures, s: boolean): string[] {
-  const c = (n: number) => formatCount(n, s);
+function groupLines(g: GroupFigures, k: Counts, scope: string): string[] {
+  const c = (measure: string, value: number) => k.n(scope, measure, value);
   const decided = g.transferred + g.detained;
   const outcomes = OUTCOME_CODES.filter((code) => g.outcomes[code] > 0).map(
-    (code) => `${OUTCOME_SHORT_LABELS[code]} ${c(g.outcomes[code])}`,
+    (code) => `${OUTCOME_SHORT_LABELS[code]} ${c(`outcome:${code}`, g.outcomes[code])}`,
   );
   const levels = g.escalationLevels
     .filter((l) => l.count > 0)
-    .map((l) => `${l.key === 0 ? 'none' : `level ${l.key}`} ${c(l.count)}`);
+    .map((l) => `${l.key === 0 ? 'none' : `level ${l.key}`} ${c(`level:${l.key}`, l.count)}`);
+  const rate = rateText(scope, g.transferred, g.detained, k);
   return [
-    `Requests: ${c(g.requests)} · outcome recorded ${c(g.resolved)} · still open ${c(g.stillOpen)}`,
+    `Requests: ${c('requests', g.requests)} · outcome recorded ${c('resolved', g.resolved)} · still open ${c('stillOpen', g.stillOpen)}`,
     `Outcomes: ${outcomes.length ? outcomes.join(' · ') : 'none yet'}`,
-    `Transfer rate: ${formatRate(g.transferred, decided, s)}` +
-      (decided > 0 ? ` (${c(g.transferred)} transferred of ${c(decided)} where the duty applied)` : ''),
-    `Held overnight: ${c(g.overnight)} · at a weekend: ${c(g.weekend)} · repeat detentions: ${c(g.repeatDetentions)}`,
+    `Transfer rate: ${rate}` +
+      (!k.suppress && decided > 0
+        ? ` (${groupThousands(g.transferred)} transferred of ${groupThousands(decided)} where the duty applied)`
+        : ''),
+    `Held overnight: ${detentions(c('overnight', g.overnight))} · at a weekend: ${detentions(c('weekend', g.weekend))} · repeat detentions: ${c('repeat', g.repeatDetentions)}`,
     `Escalation level reached: ${levels.length ? levels.join(' · ') : 'no outcomes yet'}`,
-    ...TIMING_KEYS.map((k) => `${TIMING_LABELS[k]}: ${timingText(g.timings[k], s)}`),
-    `Decline reasons: ${countList(g.declineReasons, declineLabel, s)}`,
-    `s.38(6) reasons (child stayed): ${countList(g.stayReasons, stayLabel, s)}`,
+    ...TIMING_KEYS.map((key) => `${TIMING_LABELS[key]}: ${timingText(g.timings[key], k.suppress)}`),
+    `Decline reasons: ${countList(g.declineReasons, declineLabel, (key, n) => c(`decline:${key}`, n))}`,
+    `s.38(6) reasons (child stayed): ${countList(g.stayReasons, stayLabel, (key, n) => c(`stay:${key}`, n))}`,
   ];
 }
 
@@ -86,11 +142,14 @@ function name(map: Record<string, string>, id: string): string {
 /**
  * The digest as a chat message: a title, sections of plain lines, and the trend chart. It names no
  * child: children appear only by shortened keyed pseudonym, requests by case reference and custody
- * record number. With suppression on, counts of 1–4 show "<5" and lists of cases are withheld.
+ * record number. With suppression on, counts go through the digest's cell suppression
+ * (docs/suppression.md) and lists of cases are withheld.
  */
 export function buildDigestView(f: DigestFigures, o: DigestViewOptions): DigestMessageView {
   const s = o.suppressSmallCounts;
-  const c = (n: number) => formatCount(n, s);
+  const k = s ? protectedCounts(protectDigest(f)) : plainCounts();
+  const all = (measure: string, value: number) => k.n('all', measure, value);
+  const digestWide = (measure: string, value: number) => k.n('', measure, value);
   const zone = f.period.timeZone;
   const kindWord = { daily: 'Daily', weekly: 'Weekly', range: 'Concordat' }[f.period.kind];
   const t = f.total;
@@ -99,31 +158,36 @@ export function buildDigestView(f: DigestFigures, o: DigestViewOptions): DigestM
   sections.push({
     heading: 'Summary',
     lines: [
-      `Children charged and refused bail, with a bed request: ${c(t.requests)}`,
-      `Transferred to local authority accommodation: ${c(t.transferred)} · held in police detention: ${c(t.detained)} · transfer rate ${formatRate(t.transferred, t.transferred + t.detained, s)}`,
-      `Held overnight: ${c(t.overnight)} · held at a weekend: ${c(t.weekend)}`,
-      `Repeat detentions (same child within ${f.repeatWindowDays} days): ${c(t.repeatDetentions)}`,
-      `Requests open now (made at any time): ${c(f.openNow.count)}`,
+      `Children charged and refused bail, with a bed request: ${all('requests', t.requests)}`,
+      `Transferred to local authority accommodation: ${all('transferred', t.transferred)} · held in police detention: ${all('detained', t.detained)} · transfer rate ${rateText('all', t.transferred, t.detained, k)}`,
+      `Held overnight: ${detentions(all('overnight', t.overnight))} · held at a weekend: ${detentions(all('weekend', t.weekend))}`,
+      `Repeat detentions (same child within ${f.repeatWindowDays} days): ${all('repeat', t.repeatDetentions)}`,
+      `Requests open now (made at any time): ${digestWide('openNow', f.openNow.count)}`,
       ...(s
-        ? ['Small-count suppression is on: counts of 1 to 4 show as "<5"; case lists are withheld.']
+        ? [
+            `Small-count suppression is on: counts of 1 to 4 show as "${SUPPRESSED}", and "${COMPLEMENT}" marks a count withheld so that no "${SUPPRESSED}" can be worked out from the others; rates and timings resting on them are withheld, and so are case lists.`,
+          ]
         : []),
     ],
   });
-  sections.push({ heading: 'All requests', lines: groupLines(t, s) });
-  for (const g of f.bySuite) sections.push({ heading: `Custody suite: ${g.name}`, lines: groupLines(g, s) });
+  sections.push({ heading: 'All requests', lines: groupLines(t, k, 'all') });
+  for (const g of f.bySuite) {
+    sections.push({ heading: `Custody suite: ${g.name}`, lines: groupLines(g, k, scopeOf('suite', g.id)) });
+  }
   for (const g of f.byLocalAuthority) {
-    sections.push({ heading: `Local authority: ${g.name}`, lines: groupLines(g, s) });
+    sections.push({ heading: `Local authority: ${g.name}`, lines: groupLines(g, k, scopeOf('la', g.id)) });
   }
 
   const repeatLines: string[] = [];
+  const repeatChildren = digestWide('repeatChildren', f.repeatChildren);
   if (f.repeatChildren === 0) {
     repeatLines.push('None in this period.');
   } else if (s) {
     repeatLines.push(
-      `Children detained again: ${c(f.repeatChildren)}. References are withheld while suppression is on.`,
+      `Children detained again: ${repeatChildren}. References are withheld while suppression is on.`,
     );
   } else {
-    repeatLines.push(`Children detained again: ${c(f.repeatChildren)}.`);
+    repeatLines.push(`Children detained again: ${repeatChildren}.`);
     for (const r of f.repeatDetentions) {
       const parts = r.detentions.map(
         (d) =>
@@ -139,13 +203,13 @@ export function buildDigestView(f: DigestFigures, o: DigestViewOptions): DigestM
   }
   sections.push({ heading: `Repeat detentions (window ${f.repeatWindowDays} days)`, lines: repeatLines });
 
-  const openLines = [`Open now: ${c(f.openNow.count)}`];
+  const openLines = [`Open now: ${digestWide('openNow', f.openNow.count)}`];
   if (!s) {
     const generated = DateTime.fromISO(f.generatedAt);
     for (const r of f.openNow.oldest.slice(0, OPEN_LIST_LIMIT)) {
       const open = generated.diff(DateTime.fromISO(r.requestedAt)).toMillis();
       openLines.push(
-        `${r.caseRef} · record ${r.custodyRecordNumber} · ${name(f.names.suites, r.custodySuiteId)} · ${name(f.names.localAuthorities, r.localAuthorityId)} · open ${formatDuration(Math.max(0, open))}`,
+        `${r.caseRef} · record ${r.custodyRecordNumber} · ${name(f.names.suites, r.custodySuiteId)} · ${name(f.names.localAuthorities, r.localAuthorityId)} · open ${formatElapsed(Math.max(0, open))}`,
       );
     }
     if (f.openNow.count > f.openNow.oldest.length) {

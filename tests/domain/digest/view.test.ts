@@ -6,7 +6,7 @@ import {
   type RepeatDetentionFigure,
 } from '../../../domain/digest/figures.js';
 import { computePeriod } from '../../../domain/digest/period.js';
-import { buildDigestView, renderDigestText } from '../../../domain/digest/view.js';
+import { buildDigestView, formatElapsed, renderDigestText } from '../../../domain/digest/view.js';
 
 function group(id: string, name: string, over: Partial<GroupFigures> = {}): GroupFigures {
   const none = { n: 0, medianMs: null, p90Ms: null };
@@ -119,7 +119,7 @@ describe('buildDigestView', () => {
       'Requests: 12 · outcome recorded 10 · still open 2',
       'Outcomes: transferred (non-secure) 6 · held: no non-secure bed 3 · released or bailed 1',
       'Transfer rate: 67% (6 transferred of 9 where the duty applied)',
-      'Held overnight: 4 · at a weekend: 1 · repeat detentions: 1',
+      'Held overnight: 4 detentions · at a weekend: 1 detention · repeat detentions: 1',
       'Escalation level reached: none 5 · level 2 5',
       'Charge → request: median 25m · p90 1h 10m (n 12)',
       'Request → acknowledged: median 10m · p90 20m (n 3)',
@@ -138,6 +138,17 @@ describe('buildDigestView', () => {
     expect(text).toContain('…and 1 more.');
   });
 
+  it('shows long durations in days and hours', () => {
+    expect(formatElapsed(47 * 3_600_000)).toBe('47h');
+    expect(formatElapsed((620 * 60 + 13) * 60_000)).toBe('25 d 20 h');
+    expect(formatElapsed(72 * 3_600_000)).toBe('3 d');
+    const view = buildDigestView(figures({ generatedAt: '2013-03-30T01:13:00.000Z' }), {
+      forceName: 'X',
+      suppressSmallCounts: false,
+    });
+    expect(renderDigestText(view)).toContain('open 25 d 20 h');
+  });
+
   it('lists at most the children it was given, and says how many more there are', () => {
     const listed = Array.from({ length: 30 }, (_, i) => child(i));
     const view = buildDigestView(figures({ repeatDetentions: listed, repeatChildren: 45 }), {
@@ -153,8 +164,10 @@ describe('buildDigestView', () => {
   it('with suppression: "<5", withheld timings and rates, and no references', () => {
     const view = buildDigestView(figures(), { forceName: 'X', suppressSmallCounts: true });
     const text = renderDigestText(view);
-    expect(view.sections[1]?.lines[0]).toBe('Requests: 12 · outcome recorded 10 · still open <5');
-    expect(text).toContain('Request → acknowledged: withheld (small numbers) (n <5)');
+    // The 2 still open is "<5"; with one suite and one authority, 12 and 10 would give it back.
+    expect(view.sections[1]?.lines[0]).toBe('Requests: [c] · outcome recorded [c] · still open <5');
+    expect(text).toContain('Request → acknowledged: withheld (small numbers)\n');
+    expect(text).toContain('Charge → request: median 25m · p90 1h 10m\n');
     expect(text).toContain('Transfer rate: withheld (small numbers)');
     expect(text).toContain('Children detained again: <5. References are withheld while suppression is on.');
     expect(text).not.toContain('CN-');

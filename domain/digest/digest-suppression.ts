@@ -1,0 +1,197 @@
+import { protectTable, TableBuilder, type DisclosureTable, type Protection } from './disclosure.js';
+import {
+  DETAINED_OUTCOMES,
+  OUTCOME_CODES,
+  TRANSFERRED_OUTCOMES,
+  type CountBy,
+  type DigestFigures,
+  type GroupFigures,
+} from './figures.js';
+import { COMPLEMENT, groupThousands, SUPPRESSED } from './suppression.js';
+import { protectTrend, trendBuckets, trendCellId, type TrendMeasure } from './trend.js';
+
+/**
+ * The digest's counts as one set of linked tables, protected together (docs/suppression.md):
+ * every group (all, each suite, each local authority) is a row of the same measures, every
+ * measure a column whose total is the "all" row, and within a group the counts add up
+ * (requests = outcome recorded + still open, outcome recorded = the outcomes, and so on). Subsets
+ * printed on their own (held overnight, at a weekend) bring their complement (not overnight,
+ * weekday), which a reader can compute and which is protected like a printed count.
+ */
+
+export function cellId(scope: string, measure: string): string {
+  return `${scope}|${measure}`;
+}
+
+export function scopeOf(kind: 'suite' | 'la', id: string): string {
+  return `${kind}:${id}`;
+}
+
+interface Scoped {
+  scope: string;
+  g: GroupFigures;
+}
+
+function keysOf(
+  groups: readonly Scoped[],
+  pick: (g: GroupFigures) => ReadonlyArray<CountBy<string | number>>,
+) {
+  return [...new Set(groups.flatMap(({ g }) => pick(g).map((c) => String(c.key))))].sort();
+}
+
+function countOf(items: ReadonlyArray<CountBy<string | number>>, key: string): number {
+  return items.filter((i) => String(i.key) === key).reduce((a, i) => a + i.count, 0);
+}
+
+/** The digest's published counts with their protection: what each one prints as. */
+export interface ProtectedCounts {
+  table: DisclosureTable;
+  protection: Protection;
+  /** The count as printed: "12", "0", "<5" (primary) or "[c]" (complement). */
+  text(id: string): string;
+  hidden(id: string): boolean;
+}
+
+export function measuresOf(f: DigestFigures): string[] {
+  const groups = [f.total, ...f.bySuite, ...f.byLocalAuthority].map((g) => ({ scope: 'all', g }));
+  return [
+    'requests',
+    'resolved',
+    'stillOpen',
+    ...OUTCOME_CODES.map((c) => `outcome:${c}`),
+    'transferred',
+    'detained',
+    'overnight',
+    'weekend',
+    'repeat',
+    ...keysOf(groups, (g) => g.escalationLevels).map((k) => `level:${k}`),
+    ...keysOf(groups, (g) => g.declineReasons).map((k) => `decline:${k}`),
+    ...keysOf(groups, (g) => g.stayReasons).map((k) => `stay:${k}`),
+  ];
+}
+
+function measureValue(g: GroupFigures, m: string): number {
+  const [kind, key = ''] = m.split(':') as [string, string?];
+  switch (kind) {
+    case 'requests':
+      return g.requests;
+    case 'resolved':
+      return g.resolved;
+    case 'stillOpen':
+      return g.stillOpen;
+    case 'outcome':
+      return g.outcomes[key as keyof GroupFigures['outcomes']] ?? 0;
+    case 'transferred':
+      return g.transferred;
+    case 'detained':
+      return g.detained;
+    case 'overnight':
+      return g.overnight;
+    case 'weekend':
+      return g.weekend;
+    case 'repeat':
+      return g.repeatDetentions;
+    case 'level':
+      return countOf(g.escalationLevels, key);
+    case 'decline':
+      return countOf(g.declineReasons, key);
+    case 'stay':
+      return countOf(g.stayReasons, key);
+    default:
+      return 0;
+  }
+}
+
+export function buildDigestTable(f: DigestFigures): {
+  builder: TableBuilder;
+  fixedHidden: Set<string>;
+  fixedShown: Set<string>;
+} {
+  const t = new TableBuilder();
+  const measures = measuresOf(f);
+  const groups: Scoped[] = [
+    { scope: 'all', g: f.total },
+    ...f.bySuite.map((g) => ({ scope: scopeOf('suite', g.id), g })),
+    ...f.byLocalAuthority.map((g) => ({ scope: scopeOf('la', g.id), g })),
+  ];
+  for (const { scope, g } of groups) {
+    const id = (m: string) => cellId(scope, m);
+    for (const m of measures) t.cell(id(m), measureValue(g, m));
+    const of = (prefix: string) => measures.filter((m) => m.startsWith(prefix)).map(id);
+    t.partition(id('requests'), [id('resolved'), id('stillOpen')]);
+    t.partition(id('resolved'), of('outcome:'));
+    t.partition(
+      id('transferred'),
+      TRANSFERRED_OUTCOMES.map((c) => id(`outcome:${c}`)),
+    );
+    t.partition(
+      id('detained'),
+      DETAINED_OUTCOMES.map((c) => id(`outcome:${c}`)),
+    );
+    // Held overnight, at a weekend, again: detentions, each with its complement.
+    for (const m of ['overnight', 'weekend', 'repeat']) t.subset([id('detained'), id('resolved')], id(m));
+    t.partition(id('resolved'), of('level:'), id('resolved~levels'));
+    for (const d of of('decline:')) t.subset([id('resolved')], d);
+    if (of('stay:').length > 0) t.partition(id('detained'), of('stay:'), id('detained~stay'));
+  }
+  // Columns: each measure's "all" is the sum over suites, and over local authorities.
+  for (const m of measures) {
+    for (const kind of ['suite', 'la'] as const) {
+      const parts = groups.filter((x) => x.scope.startsWith(`${kind}:`)).map((x) => cellId(x.scope, m));
+      if (parts.length > 0) t.partition(cellId('all', m), parts, `all|${m}~other-${kind}`);
+    }
+  }
+  t.cell('openNow', f.openNow.count);
+  t.subset(['openNow'], cellId('all', 'stillOpen'));
+  t.cell('repeatChildren', f.repeatChildren);
+
+  // When the digest covers exactly the (monthly) chart's span, the chart's bars add up to the
+  // digest's totals: the chart's own protection is fixed (chart.ts draws it), and taken into account.
+  const fixedHidden = new Set<string>();
+  const fixedShown = new Set<string>();
+  const buckets = trendBuckets(f.trend, true, { period: f.period, generatedAt: f.generatedAt });
+  const first = buckets[0];
+  const last = buckets[buckets.length - 1];
+  const dayAfter = (iso: string) => {
+    const d = new Date(`${iso}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  };
+  if (first && last && first.start === f.period.firstDay && last.end === dayAfter(f.period.lastDay)) {
+    const chart = protectTrend(buckets);
+    const withTransfers = buckets.every((b) => b.transferred !== undefined);
+    const measuresOfChart: Array<[TrendMeasure, string]> = [
+      ['requests', 'requests'],
+      ['held', 'detained'],
+      ...(withTransfers ? ([['transferred', 'transferred']] as Array<[TrendMeasure, string]>) : []),
+    ];
+    for (const [m, digestMeasure] of measuresOfChart) {
+      const ids = buckets.map((b, i) => {
+        const id = trendCellId(i, m);
+        t.cell(id, m === 'requests' ? b.requests : m === 'held' ? b.held : (b.transferred ?? 0));
+        (chart.primary.has(id) || chart.secondary.has(id) ? fixedHidden : fixedShown).add(id);
+        return id;
+      });
+      t.partition(cellId('all', digestMeasure), ids, `all|${digestMeasure}~chart`);
+    }
+  }
+  return { builder: t, fixedHidden, fixedShown };
+}
+
+/** Primary and complementary suppression over the whole digest. */
+export function protectDigest(f: DigestFigures): ProtectedCounts {
+  const { builder, fixedHidden, fixedShown } = buildDigestTable(f);
+  const table = builder.table({ fixedHidden, fixedShown });
+  const protection = protectTable(table);
+  const hidden = (id: string) => protection.primary.has(id) || protection.secondary.has(id);
+  return {
+    table,
+    protection,
+    hidden,
+    text: (id) => {
+      if (protection.primary.has(id)) return SUPPRESSED;
+      if (protection.secondary.has(id)) return COMPLEMENT;
+      return groupThousands(table.values.get(id) ?? 0);
+    },
+  };
+}
