@@ -92,6 +92,9 @@ export function createDigestActivities(deps: DigestActivityDeps) {
       trend: TrendPoint[];
       suppress: boolean;
       title: string;
+      /** The digest's period (shaded on the chart) and when it was made (an unfinished last bar). */
+      period?: DigestPeriod;
+      generatedAt?: string;
     }): Promise<NonNullable<DigestMessageView['chart']>> => {
       const { png: _png, ...chart } = renderTrendChart(input);
       return Promise.resolve(chart);

@@ -110,7 +110,9 @@ export async function digestWorkflow(input: DigestWorkflowInput): Promise<Digest
     chart = await renderDigestChart({
       trend: figures.trend,
       suppress,
-      title: `Children held in police detention after charge, per week: ${settings.forceName}`,
+      title: `Bed requests and outcomes, ${settings.forceName}`,
+      period: figures.period,
+      generatedAt: figures.generatedAt,
     });
   } catch (err) {
     // A digest without its chart still tells the leads what they need; say so and carry on.

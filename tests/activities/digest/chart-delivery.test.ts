@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackChatPort } from '../../../bots/slack/chat-port.js';
 import { createTeamsAdapter } from '../../../bots/teams/adapter.js';
 import { createTeamsChatPort } from '../../../bots/teams/chat-port/teams-chat-port.js';
-import { CHART_HEIGHT, CHART_WIDTH } from '../../../activities/digest/chart.js';
+import { CHART_HEIGHT, CHART_WIDTH, renderTrendChart } from '../../../activities/digest/chart.js';
 import { createDigestActivities } from '../../../activities/digest/digest-activities.js';
 import type { DigestMessageView } from '../../../domain/chat-port.js';
 import { computePeriod } from '../../../domain/digest/period.js';
@@ -75,7 +75,9 @@ beforeAll(async () => {
   const chart = await renderDigestChart({
     trend: figures.trend,
     suppress: false,
-    title: 'Children held per week',
+    title: 'Bed requests and outcomes',
+    period: figures.period,
+    generatedAt: figures.generatedAt,
   });
   view = buildDigestView(figures, { forceName: protocol.force.name, suppressSmallCounts: false, chart });
   png = Buffer.from(chart.pngBase64, 'base64');
@@ -86,18 +88,18 @@ afterAll(async () => {
 });
 
 describe('the trend chart', () => {
-  it('is a real PNG, 1000×500, of a sensible size', () => {
+  it('is a real PNG, 1000×560, of a sensible size', () => {
     expect(ihdr(png)).toMatchObject({ width: CHART_WIDTH, height: CHART_HEIGHT, bitDepth: 8 });
-    expect([CHART_WIDTH, CHART_HEIGHT]).toEqual([1000, 500]);
+    expect([CHART_WIDTH, CHART_HEIGHT]).toEqual([1000, 560]);
     const types = chunkTypes(png);
     expect(types[0]).toBe('IHDR');
     expect(types).toContain('IDAT');
     expect(types.at(-1)).toBe('IEND');
     expect(png.length).toBeGreaterThan(10_000); // a drawn chart, not a blank
     expect(png.length).toBeLessThan(400_000);
-    expect(view.chart?.filename).toBe('children-held-per-week.png');
+    expect(view.chart?.filename).toBe('requests-and-outcomes-per-week.png');
     expect(view.chart?.altText).toMatch(
-      /^Children held in police detention after charge, per week, from the week of 2025-12-29/,
+      /^Bed requests and children held in police detention after charge, per week, from 2025-12-29 to 2026-07-05/,
     );
   });
 
@@ -114,6 +116,35 @@ describe('the trend chart', () => {
       expect([...ctx.getImageData(x, y, 1, 1).data]).toEqual([255, 255, 255, 255]);
     }
     // And it is not blank: the held-after-charge bars are drawn in their red.
+    const pixels = ctx.getImageData(0, 0, CHART_WIDTH, CHART_HEIGHT).data;
+    let red = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      if (pixels[i] === 0xb4 && pixels[i + 1] === 0x23 && pixels[i + 2] === 0x18) red += 1;
+    }
+    expect(red).toBeGreaterThan(1000);
+  });
+});
+
+describe('the trend chart with suppression on', () => {
+  const weeks = Array.from({ length: 13 }, (_, i) => ({
+    weekStart: new Date(Date.UTC(2025, 7, 4 + 7 * i)).toISOString().slice(0, 10),
+    requests: 9 + (i % 5),
+    detained: 1 + (i % 4),
+    transferred: 5 + (i % 3),
+  }));
+
+  it('draws months, not weeks, and still draws bars', async () => {
+    const chart = renderTrendChart({ trend: weeks, suppress: true, title: 'Bed requests and outcomes' });
+    expect(ihdr(chart.png)).toMatchObject({ width: CHART_WIDTH, height: CHART_HEIGHT });
+    expect(chart.png.length).toBeGreaterThan(10_000);
+    expect(chart.png.length).toBeLessThan(400_000);
+    expect(chart.filename).toBe('requests-and-outcomes-per-month.png');
+    expect(chart.altText).toMatch(/per month, from 2025-08-04 to 2025-11-02 \(3 months\)/);
+    // Weekly, every held bar would be 1–4 and vanish; by month the held bars are drawn.
+    const image = await loadImage(chart.png);
+    const canvas = createCanvas(image.width, image.height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(image, 0, 0);
     const pixels = ctx.getImageData(0, 0, CHART_WIDTH, CHART_HEIGHT).data;
     let red = 0;
     for (let i = 0; i < pixels.length; i += 4) {
@@ -169,7 +200,7 @@ describe('delivered through the chat ports to the fake platforms', () => {
     expect(String(post?.args.text)).toContain(view.title);
     const upload = slackApi.okCallsTo('files.getUploadURLExternal');
     expect(upload).toHaveLength(1);
-    expect(upload[0]?.args).toMatchObject({ filename: 'children-held-per-week.png' });
+    expect(upload[0]?.args).toMatchObject({ filename: 'requests-and-outcomes-per-week.png' });
     expect(Number(upload[0]?.args.length)).toBe(png.length);
     const bytes = slackApi.calls.find((c) => c.method.startsWith('upload/'))?.args.bytes;
     expect(Number(bytes)).toBeGreaterThanOrEqual(png.length * 0.9); // multipart body around the PNG
