@@ -6,6 +6,8 @@ import type { Platform } from '../../domain/people.js';
 import { destinationKey } from '../../domain/routing.js';
 import type { Logger } from '../../domain/logger.js';
 import type { RecordsStore } from '../../store/records-store.js';
+import { deliveryMetrics, failureCodeOf } from '../../runtime/health/delivery-metrics.js';
+import { metrics as processMetrics, type MetricsRegistry } from '../../runtime/metrics.js';
 
 export interface DeliverInput {
   workflowId: string;
@@ -43,6 +45,9 @@ function attemptInfo(): { attempt: number; firstScheduledMs: number } | null {
 /** Slack's clock and ours may differ a little: look this far before the first attempt. */
 const CLOCK_SLACK_MS = 60_000;
 
+/** An escalation page's step key (workflows/bed-request/run-state.ts STEP.page). */
+const isPageStep = (step: string) => step.startsWith('esc:');
+
 /**
  * Idempotent delivery per (workflow, step, destination). The first delivery posts and stores the
  * platform's message reference; every later one (a retry, or a state change re-rendering the card)
@@ -52,8 +57,29 @@ const CLOCK_SLACK_MS = 60_000;
  * window does not post a second copy (docs/durability.md, "Exactly one page"). Teams cannot
  * read back what the bot posted, so there that window remains.
  */
-export function makeDeliver(deps: { chat: ChatPort; store: RecordsStore; log?: Logger }) {
+export function makeDeliver(deps: {
+  chat: ChatPort;
+  store: RecordsStore;
+  log?: Logger;
+  /** Defaults to the process registry (runtime/metrics.ts), served at /metrics. */
+  metrics?: MetricsRegistry;
+}) {
+  const counters = deliveryMetrics(deps.metrics ?? processMetrics);
   return async function deliver(input: DeliverInput): Promise<MessageRef> {
+    // Every platform call of this attempt: a failure is counted by platform and code, then
+    // rethrown unchanged for Temporal's retry. Store failures are not chat failures: not counted.
+    const platform = input.destination.platform;
+    const viaChat = <T>(call: () => Promise<T>): Promise<T> =>
+      call().catch((error: unknown) => {
+        counters.failures.inc({ platform, code: failureCodeOf(error) });
+        throw error;
+      });
+    // Counted once the reference is saved, so a page is counted once however often it is retried.
+    const pageSent = () => {
+      if (isPageStep(input.step) && input.message.kind === 'escalation_page') {
+        counters.pagesSent.inc({ platform, level: String(input.message.view.level) });
+      }
+    };
     const key = destinationKey(input.destination);
     const deliveryId = deliveryIdOf(input.workflowId, input.step, key);
     let existing = await deps.store.getDelivery(input.workflowId, input.step, key);
@@ -63,31 +89,41 @@ export function makeDeliver(deps: { chat: ChatPort; store: RecordsStore; log?: L
         : null;
     const attempt = attemptInfo();
     if (!existing && attempt && attempt.attempt > 1 && deps.chat.findDelivered) {
-      const found = await deps.chat.findDelivered(input.destination, deliveryId, {
-        sinceMs: attempt.firstScheduledMs - CLOCK_SLACK_MS,
-        ...(threadOf ? { threadOf } : {}),
-      });
+      const findDelivered = deps.chat.findDelivered.bind(deps.chat);
+      const found = await viaChat(() =>
+        findDelivered(input.destination, deliveryId, {
+          sinceMs: attempt.firstScheduledMs - CLOCK_SLACK_MS,
+          ...(threadOf ? { threadOf } : {}),
+        }),
+      );
       if (found) {
         deps.log?.warn(
           { workflowId: input.workflowId, step: input.step, destination: key, attempt: attempt.attempt },
           'an earlier attempt had posted this message: updating it instead of posting again',
         );
         await deps.store.saveDelivery(input.workflowId, input.step, key, found);
+        // The attempt that posted it died before counting it.
+        pageSent();
         existing = found;
       }
     }
     if (existing) {
-      const ref = await deps.chat.send(input.destination, input.message, { existing, deliveryId });
+      const ref = await viaChat(() =>
+        deps.chat.send(input.destination, input.message, { existing, deliveryId }),
+      );
       if (ref.messageId !== existing.messageId || ref.conversationId !== existing.conversationId) {
         await deps.store.saveDelivery(input.workflowId, input.step, key, ref);
       }
       return ref;
     }
-    const ref = await deps.chat.send(input.destination, input.message, {
-      ...(threadOf ? { threadOf } : {}),
-      deliveryId,
-    });
+    const ref = await viaChat(() =>
+      deps.chat.send(input.destination, input.message, {
+        ...(threadOf ? { threadOf } : {}),
+        deliveryId,
+      }),
+    );
     await deps.store.saveDelivery(input.workflowId, input.step, key, ref);
+    pageSent();
     deps.log?.debug({ workflowId: input.workflowId, step: input.step, destination: key }, 'delivered');
     return ref;
   };
