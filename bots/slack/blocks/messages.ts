@@ -1,5 +1,4 @@
 import type { OutboundMessage, RequestEvent } from '../../../domain/chat-port.js';
-import type { DigestMessageView } from '../../../domain/chat-port.js';
 import type { EscalationPageView, RepeatAlertView, RequestView } from '../../../domain/request-view.js';
 import {
   ACTION_LABELS,
@@ -10,9 +9,12 @@ import {
   statusLabel,
 } from '../../shared/view-text.js';
 import { ACTION_IDS } from '../ids.js';
-import { actions, button, compact, context, esc, header, section, type SlackMessage } from './kit.js';
+import { actions, button, compact, context, esc, section, type SlackMessage } from './kit.js';
+import { digest } from './digest.js';
 import { requestCard } from './request-card.js';
 import { stuckRequestPage } from './stuck-request.js';
+
+export { digest };
 
 /** A state change, posted into the sergeant's thread. A question carries its Answer button. */
 export function eventNote(view: RequestView, event: RequestEvent, zone: string = DEFAULT_ZONE): SlackMessage {
@@ -56,19 +58,6 @@ export function repeatAlert(alert: RepeatAlertView, zone: string = DEFAULT_ZONE)
     blocks: compact([
       section(`:rotating_light: *${esc(first ?? 'Repeat detention')}*`),
       rest.length ? section(rest.map((l) => `• ${esc(l)}`).join('\n')) : null,
-    ]),
-  };
-}
-
-export function digest(view: DigestMessageView): SlackMessage {
-  return {
-    text: view.title,
-    blocks: compact([
-      header(view.title),
-      ...view.sections
-        .slice(0, 45)
-        .map((s) => section(`*${esc(s.heading)}*\n${s.lines.map((l) => esc(l)).join('\n') || '_none_'}`)),
-      view.chart ? context([`Chart: ${esc(view.chart.altText)}`]) : null,
     ]),
   };
 }
