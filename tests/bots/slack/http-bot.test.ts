@@ -346,7 +346,9 @@ describe('card buttons', () => {
     );
     await waitForEphemeral(USERS.mkResponder.id, /different local authority/);
     await waitForEphemeral(USERS.stranger.id, /not set up/);
-    const purposes = engine().accessLog.slice(logged).map((e) => e.purpose);
+    const purposes = engine()
+      .accessLog.slice(logged)
+      .map((e) => e.purpose);
     expect(purposes).toEqual(['view_details', 'denied', 'denied']);
     for (const c of h.api.callsTo('chat.postEphemeral').filter((c) => c.args.user !== USERS.responder.id)) {
       expect(JSON.stringify(c.args)).not.toContain('Jamie');

@@ -562,3 +562,67 @@ describe('privacy', () => {
     for (const value of Object.values(CHILD_NAME)) expect(all).not.toContain(value);
   });
 });
+
+describe('the request desk behind the Teams bot (issue 10)', () => {
+  it('refuses "No secure bed available" as a decline of a non-secure request, changes nothing, and audits it', async () => {
+    const workflowId = await startRequest();
+    const signals = requests.signals.length;
+    const card = invokeCard(
+      await click(PEOPLE.responder, 'decline', workflowId, { decline_reason: 'no_secure_bed' }),
+    );
+    expect(cardText(card)).toMatch(/not a reason to decline this request/);
+    expect(requests.signals).toHaveLength(signals);
+    expect(requests.views.get(workflowId)?.declines).toEqual([]);
+    const rows = (await h.store.listEvents(workflowId)).filter((e) => e.type === 'action_refused');
+    expect(rows.map((e) => [e.actor?.userId, e.data.kind, e.data.code])).toEqual([
+      [AAD.responder, 'decline', 'DECLINE_NO_SECURE_BED_NOT_SECURE_REQUEST'],
+    ]);
+  });
+
+  it('audits a malformed card payload as a refusal', async () => {
+    await send(execute(s(), PEOPLE.responder, edt, 'acknowledge', { audience: 'responder' }));
+    const rows = (await h.store.listEvents('no-request')).filter(
+      (e) => e.actor?.userId === AAD.responder && e.data.kind === 'acknowledge',
+    );
+    expect(rows.at(-1)?.data).toMatchObject({ code: 'INVALID_INPUT', source: 'malformed' });
+  });
+
+  it('lists a person’s open requests with the requests command', async () => {
+    const workflowId = await startRequest();
+    const caseRef = requests.views.get(workflowId)?.caseRef ?? '';
+    h.fake.reset();
+    await send(message(s(), PEOPLE.responder, personal(PEOPLE.responder), 'requests'));
+    const posted = h.fake.posts()[0];
+    const text = JSON.stringify(posted?.activity);
+    expect(text).toContain('Open bed requests');
+    expect(text).toContain(caseRef);
+    expect(text).not.toContain('Quillfeather');
+  });
+
+  it('names the people who can act in refresh.userIds', async () => {
+    const workflowId = await startRequest();
+    const card = invokeCard(await click(PEOPLE.responder, 'refresh', workflowId));
+    const userIds = (card as { refresh?: { userIds?: string[] } }).refresh?.userIds ?? [];
+    expect(userIds).toContain(AAD.responder);
+    expect(userIds).not.toContain(AAD.mkResponder);
+    expect(userIds.length).toBeLessThanOrEqual(60);
+  });
+
+  it('the Submit fallback never echoes the identity, and a sent form becomes its summary', async () => {
+    const bad = validForm({ pncId: '', ...CHILD_NAME, age: '' });
+    await send(
+      submit(s(), PEOPLE.sergeant, personal(PEOPLE.sergeant), { verb: 'bedrequest.submit', ...bad }),
+    );
+    const echoed = JSON.stringify(h.fake.posts().map((p) => p.activity));
+    expect(echoed).not.toContain('Quillfeather');
+    expect(echoed).not.toContain('Jordanna');
+    h.fake.reset();
+    const good = validForm({ pncId: '', ...CHILD_NAME, age: String(ageAt(CHILD_NAME.dateOfBirth)) });
+    await send(
+      submit(s(), PEOPLE.sergeant, personal(PEOPLE.sergeant), { verb: 'bedrequest.submit', ...good }),
+    );
+    const updates = h.fake.calls.filter((c) => c.kind === 'update');
+    expect(JSON.stringify(updates)).toContain('Bed request submitted');
+    expect(JSON.stringify(h.fake.calls)).not.toContain('Quillfeather');
+  });
+});

@@ -257,8 +257,7 @@ describe('Teams, end to end through the bed-request workflow', () => {
     });
     await until(
       'custody card shows the question',
-      () =>
-        buttonTitles(FakeBotConnector.cardOf(custodyCard)).includes('Answer question') || undefined,
+      () => buttonTitles(FakeBotConnector.cardOf(custodyCard)).includes('Answer question') || undefined,
     );
     await until(
       'the question in the thread',
