@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryIdOf, makeDeliver, type DeliverInput } from '../../../activities/delivery/deliver.js';
+import type { MessageRef } from '../../../domain/chat-port.js';
 import { createSlackChatPort } from '../../../bots/slack/chat-port.js';
 import { destinationKey } from '../../../domain/routing.js';
 import { ChatRouter } from '../../../runtime/chat-router.js';
@@ -60,7 +61,7 @@ describe('deliver, retried after a crash between the post and the save', () => {
     expect(JSON.stringify(api.messages[0]?.metadata)).not.toContain('NC-1');
 
     const retry = new MockActivityEnvironment({ attempt: 2, scheduledTimestampMs: Date.now() - 5_000 });
-    const ref = await retry.run(deliver, page);
+    const ref = await retry.run<[DeliverInput], MessageRef, typeof deliver>(deliver, page);
     expect(api.messages).toHaveLength(1);
     expect(api.messages[0]?.updates).toBe(1);
     expect(ref.messageId).toBe(api.messages[0]?.ts);
