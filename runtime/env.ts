@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { SlackEnv } from '../bots/slack/env.js';
 import type { AppType, TeamsAuth, TeamsConfig } from '../bots/teams/env.js';
 import type { StoreEnv } from '../store/open-store.js';
+import type { HealthSettings } from './health/index.js';
 import { keySchema } from '../store/secrets.js';
 import { ConfigError, DEFAULT_CONFIG_PATH } from './config.js';
 import type { TemporalEnv } from './temporal-connection.js';
@@ -190,7 +191,14 @@ const teams = {
   TEAMS_ENABLED: envBoolean,
 };
 
-const shape = { ...core, ...keys, ...store, ...temporal, ...slack, ...teams };
+// The health servers (runtime/health/): /healthz, /readyz and /metrics of each process.
+const health = {
+  CONCORDAT_HEALTH_HOST: text(),
+  CONCORDAT_WORKER_HEALTH_PORT: envPort,
+  CONCORDAT_BOTS_HEALTH_PORT: envPort,
+};
+
+const shape = { ...core, ...keys, ...store, ...temporal, ...slack, ...teams, ...health };
 type Fields = z.output<z.ZodObject<typeof shape>>;
 /** The fields, plus the variables passed through untouched (the TEMPORAL_GRPC_META_* family, the OS's). */
 type Parsed = Fields & Record<string, unknown>;
@@ -203,6 +211,7 @@ export const ENV_GROUPS = {
   temporal: Object.keys(temporal),
   slack: Object.keys(slack),
   teams: Object.keys(teams),
+  health: Object.keys(health),
 } satisfies Record<string, string[]>;
 
 /** Every name the schema declares; a family is written with a trailing `*`. */
@@ -222,6 +231,8 @@ export interface Settings {
   slack?: SlackEnv;
   teams: TeamsConfig;
   teamsEnabled: boolean;
+  /** Where the health servers listen: loopback unless CONCORDAT_HEALTH_HOST says otherwise. */
+  health: HealthSettings;
 }
 
 /**
@@ -344,6 +355,13 @@ function toSettings(e: Parsed): Settings {
       host: e.TEAMS_HOST ?? (auth.mode === 'emulator' ? '127.0.0.1' : '0.0.0.0'),
     },
     teamsEnabled: e.TEAMS_ENABLED ?? true,
+    // Defaults as in runtime/health/index.ts (DEFAULT_HEALTH_SETTINGS); not imported, so that
+    // parsing the environment loads no Temporal or database module.
+    health: {
+      host: e.CONCORDAT_HEALTH_HOST ?? '127.0.0.1',
+      workerPort: e.CONCORDAT_WORKER_HEALTH_PORT ?? 9464,
+      botsPort: e.CONCORDAT_BOTS_HEALTH_PORT ?? 9465,
+    },
   };
 }
 

@@ -3,7 +3,7 @@
  * the metrics its role has. The worker's port serves the worker (and, in the all-in-one
  * `npm start`, the bots too); `--bots` serves its own port.
  */
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from '../../domain/logger.js';
 import type { SqlExecutor } from '../../store/sql-client.js';
@@ -53,7 +53,7 @@ export interface ProcessHealthOptions {
   /** The store's query layer (`store.sql`). */
   sql: Pick<SqlExecutor, 'query'>;
   /** The Temporal client's connection (`client.connection`). */
-  temporal: Pick<Connection, 'withDeadline' | 'workflowService'>;
+  temporal: Pick<ConnectionLike, 'withDeadline' | 'workflowService'>;
   /** On a worker process: its polling is part of readiness, its slots are metrics. */
   worker?: Pick<Worker, 'getState' | 'getStatus' | 'options'>;
   registry?: MetricsRegistry;

@@ -3,7 +3,7 @@
  * Each check is one cheap round trip with a short deadline, so a hung dependency makes /readyz
  * answer 503 within the deadline instead of hanging the probe.
  */
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { SqlExecutor } from '../../store/sql-client.js';
 
@@ -87,7 +87,7 @@ export function databaseCheck(sql: Pick<SqlExecutor, 'query'>): ReadinessCheck {
  * lookup and nothing written. The gRPC deadline cancels the call itself, not just our wait.
  */
 export function temporalCheck(
-  connection: Pick<Connection, 'withDeadline' | 'workflowService'>,
+  connection: Pick<ConnectionLike, 'withDeadline' | 'workflowService'>,
 ): ReadinessCheck {
   return {
     name: 'temporal',

@@ -137,7 +137,15 @@ describe('the environment schema', () => {
   it('parses one part on its own, unstopped by another part’s bad value', () => {
     expect(parseEnvParts({ TEAMS_PORT: '4000', SLACK_PORT: 'abc' }, ['teams']).teams.port).toBe(4000);
     expect(() => parseEnvParts({ TEAMS_PORT: '4000', SLACK_PORT: 'abc' }, ['slack'])).toThrow(/SLACK_PORT/);
-    expect(Object.keys(ENV_GROUPS)).toEqual(['core', 'keys', 'store', 'temporal', 'slack', 'teams']);
+    expect(Object.keys(ENV_GROUPS)).toEqual([
+      'core',
+      'keys',
+      'store',
+      'temporal',
+      'slack',
+      'teams',
+      'health',
+    ]);
   });
 });
 

@@ -4,7 +4,8 @@
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { METRIC_NAMES, startProcessHealth } from '../../../runtime/health/index.js';
+import { parseEnv } from '../../../runtime/env.js';
+import { DEFAULT_HEALTH_SETTINGS, METRIC_NAMES, startProcessHealth } from '../../../runtime/health/index.js';
 import {
   checkReadiness,
   databaseCheck,
@@ -179,5 +180,21 @@ describe('startProcessHealth', () => {
     expect(sample('concordat_worker_cached_workflows')).toBe(7);
     expect(sample('concordat_worker_polling')).toBe(1);
     expect(families.get('concordat_escalation_page_lateness_seconds')?.type).toBe('histogram');
+  });
+});
+
+describe('the health settings', () => {
+  it('default to loopback on 9464 (worker) and 9465 (bots), and a bad port names its variable', () => {
+    expect(parseEnv({}).health).toEqual(DEFAULT_HEALTH_SETTINGS);
+    expect(
+      parseEnv({
+        CONCORDAT_HEALTH_HOST: '0.0.0.0',
+        CONCORDAT_WORKER_HEALTH_PORT: '0',
+        CONCORDAT_BOTS_HEALTH_PORT: '9100',
+      }).health,
+    ).toEqual({ host: '0.0.0.0', workerPort: 0, botsPort: 9100 });
+    expect(() => parseEnv({ CONCORDAT_BOTS_HEALTH_PORT: 'abc' })).toThrow(
+      /CONCORDAT_BOTS_HEALTH_PORT: "abc" is not a port/,
+    );
   });
 });
