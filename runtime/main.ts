@@ -33,6 +33,7 @@ import {
   withTemporalAddress,
 } from './temporal-connection.js';
 import { createWorker } from './worker.js';
+import { startProcessHealth } from './health/index.js';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
 
@@ -166,6 +167,7 @@ async function main(): Promise<void> {
     }
     const chat = new ChatRouter(adapters);
 
+    let healthWorker: Worker | undefined;
     if (runWorker) {
       const { connection, namespace } = await connectWorker(temporal);
       const worker: Worker = await createWorker({
@@ -180,6 +182,7 @@ async function main(): Promise<void> {
         client,
       });
       const running = worker.run();
+      healthWorker = worker;
       stoppers.push({
         name: 'worker',
         stop: async () => {
@@ -234,6 +237,20 @@ async function main(): Promise<void> {
         );
       }
     }
+
+    // Health and metrics (runtime/health/): one server per process, on the worker's port when this
+    // process runs the worker (the all-in-one start included), else on the bots' port.
+    const health = await startProcessHealth({
+      role: all ? 'all' : runWorker ? 'worker' : 'bots',
+      host: settings.health.host,
+      port: runWorker ? settings.health.workerPort : settings.health.botsPort,
+      sql: store.sql,
+      temporal: client.connection,
+      ...(healthWorker ? { worker: healthWorker } : {}),
+      log,
+    });
+    stoppers.push({ name: 'health server', stop: () => health.stop() });
+    lines.push(`Health        ${health.url}/healthz, /readyz, /metrics`);
 
     say('');
     say(`Concordat is running for ${protocol.force.name}.`);
