@@ -39,6 +39,27 @@ type Stopper = { name: string; stop: () => Promise<unknown> };
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** Waits until Temporal answers, saying so every few seconds; a stop request ends the wait. */
+async function waitForTemporal(
+  address: string,
+  connection: NonNullable<Parameters<typeof temporalReachable>[1]>['connection'],
+  say: (line: string) => void,
+  stopped: () => boolean,
+): Promise<void> {
+  const since = Date.now();
+  let lastSaid = 0;
+  while (!(await temporalReachable(address, { connection }))) {
+    if (stopped()) throw new Error('stopped while waiting for Temporal');
+    if (Date.now() - lastSaid >= 5_000) {
+      lastSaid = Date.now();
+      say(
+        `Waiting for Temporal at ${address} (${Math.round((lastSaid - since) / 1000)} s so far; Ctrl-C to stop)…`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { worker: { type: 'boolean', default: false }, bots: { type: 'boolean', default: false } },
@@ -86,11 +107,22 @@ async function main(): Promise<void> {
 
     // Temporal: TEMPORAL_ADDRESS wins; otherwise reuse a local server or start the dev server.
     let devServer: DevServer | undefined;
+    let lazyTemporal = false;
     let temporal = settings.temporal;
     if (temporal.vars.TEMPORAL_ADDRESS) {
       const s = temporalSettings(temporal);
       if (!(await temporalReachable(s.address, { connection: s.connectionOptions }))) {
-        throw new ConfigError('environment', `TEMPORAL_ADDRESS: no Temporal server answers at ${s.address}`);
+        // A restart during a Temporal outage must not take Concordat down with it
+        // (docs/durability.md): a worker waits for Temporal; the bots start at once and keep
+        // submits in the outbox until it is back (docs/queued-submits.md).
+        if (runWorker) {
+          await waitForTemporal(s.address, s.connectionOptions, say, () => stopping);
+        } else {
+          say(
+            `Temporal at ${s.address} is not answering yet: the bots start anyway and keep submits until it is back.`,
+          );
+          lazyTemporal = true;
+        }
       }
       lines.push(`Temporal      ${s.address} (namespace ${s.namespace}), from TEMPORAL_ADDRESS`);
     } else {
@@ -114,7 +146,7 @@ async function main(): Promise<void> {
         : `Records       PGlite (embedded Postgres) in ${dataDir}/pglite`,
     );
 
-    const client: Client = await connectClient(codec, temporal);
+    const client: Client = await connectClient(codec, temporal, { lazy: lazyTemporal });
     stoppers.push({ name: 'temporal client', stop: () => client.connection.close() });
     // The bots keep a submit made while Temporal is unreachable and start it later
     // (docs/queued-submits.md); any start that gets through is the drainer's cue to go at once.

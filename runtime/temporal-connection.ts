@@ -38,9 +38,16 @@ export function dataConverterFor(codec: EncryptionCodec): DataConverter {
   return { payloadCodecs: [codec] };
 }
 
-export async function connectClient(codec: EncryptionCodec, env: TemporalEnv): Promise<Client> {
+export async function connectClient(
+  codec: EncryptionCodec,
+  env: TemporalEnv,
+  opts: { lazy?: boolean } = {},
+): Promise<Client> {
   const s = temporalSettings(env);
-  const connection = await Connection.connect(s.connectionOptions);
+  // Lazy: connects on first use, so a bots process can start while Temporal is down.
+  const connection = opts.lazy
+    ? Connection.lazy(s.connectionOptions)
+    : await Connection.connect(s.connectionOptions);
   return new Client({ connection, namespace: s.namespace, dataConverter: dataConverterFor(codec) });
 }
 
