@@ -34,6 +34,13 @@ export interface Findings {
   pages: DuePage[];
   /** Copies of a page beyond the first, per (request, step, destination). */
   duplicates: Array<{ workflowId: string; what: string }>;
+  /**
+   * Teams copies that the documented window explains (docs/durability.md, "Exactly one page"):
+   * the unsaved copy was posted just before the worker that posted it was killed, between the
+   * connector's answer and the save. The Bot Connector cannot read back a post, so this window
+   * stays open on Teams; any other duplicate is a failure.
+   */
+  teamsWindowDuplicates: Array<{ workflowId: string; what: string }>;
   /** Pages the ladder owed but the workflow never decided (no `escalated` row). */
   undecided: Array<{ workflowId: string; step: string; dueAt: number }>;
   outcomes: Map<string, number>;
@@ -52,6 +59,9 @@ interface AuditRow {
   at: Date;
   data: Record<string, unknown>;
 }
+
+/** A post this close before its worker's SIGKILL can have been killed before its save. */
+const TEAMS_WINDOW_MS = 2_000;
 
 export interface Timeline {
   worker: Life[];
@@ -146,10 +156,21 @@ export async function gatherFindings(
     const wf = ownerByText(p.text);
     if (wf) duplicates.push({ workflowId: wf, what: `Slack ${p.channel}: ${p.text.slice(0, 80)}` });
   }
+  const teamsWindowDuplicates: Findings['teamsWindowDuplicates'] = [];
+  const killedJustAfter = (postedAt: number) =>
+    timeline.worker.some(
+      (l) =>
+        l.end === 'SIGKILL' &&
+        l.exitedAt !== undefined &&
+        l.exitedAt >= postedAt &&
+        l.exitedAt - postedAt <= TEAMS_WINDOW_MS,
+    );
   for (const m of teamsPosts) {
     if (deliveries.some((d) => d.message_id === m.id)) continue;
     const wf = ownerByText(JSON.stringify(m.versions[0] ?? {}));
-    if (wf) duplicates.push({ workflowId: wf, what: `Teams ${m.conversationId} ${m.id}` });
+    if (!wf) continue;
+    const finding = { workflowId: wf, what: `Teams ${m.conversationId} ${m.id}` };
+    (killedJustAfter(m.postedAt) ? teamsWindowDuplicates : duplicates).push(finding);
   }
 
   // Pages that fell due: each `escalated` row, to each destination its step names.
@@ -321,6 +342,7 @@ export async function gatherFindings(
   return {
     pages,
     duplicates,
+    teamsWindowDuplicates,
     undecided,
     outcomes,
     stuck,

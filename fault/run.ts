@@ -184,6 +184,12 @@ export async function runFault(opts: {
       `worker lives ${sys.worker.lives.length} (exits without a kill: ${selfExits}); ` +
         `clicks and submits delivered ${driver.attempts.length}, in flight at a bots kill ${killedInFlight}; ` +
         `benign workflow task failures (signal during completion) ${findings.benignTaskFailures}.`,
+      `Teams copies in the documented post-save window (posted < 2 s before their worker's SIGKILL; ` +
+        `not counted as duplicates above): ${findings.teamsWindowDuplicates.length}` +
+        (findings.teamsWindowDuplicates.length > 0
+          ? ` (${findings.teamsWindowDuplicates.map((d) => `${d.workflowId} ${d.what}`).join('; ')})`
+          : '') +
+        '.',
       broken.length === 0 ? 'All invariants hold.' : `FAILED:\n${broken.map((b) => `  - ${b}`).join('\n')}`,
     ].join('\n');
     log(printed);

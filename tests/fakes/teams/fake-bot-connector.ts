@@ -39,6 +39,8 @@ export interface StoredMessage {
   activity: Record<string, unknown>;
   /** Every version: the post, then each update. */
   versions: Array<Record<string, unknown>>;
+  /** When it was posted (epoch ms). */
+  postedAt: number;
 }
 
 export interface ScriptedFailure {
@@ -350,6 +352,7 @@ export class FakeBotConnector {
       ...(activityId ? { replyToId: activityId } : {}),
       activity,
       versions: [activity],
+      postedAt: Date.now(),
     });
     return reply(base, 201, { id });
   }
