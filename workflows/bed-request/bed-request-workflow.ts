@@ -68,6 +68,20 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
     const next = pending.shift();
     if (next) {
       wokeByTimer = false;
+      if (logical) {
+        // A page that fell due before the person acted is owed first, even when its timer's
+        // wake-up reaches the workflow after the action does (a worker catching up after a crash).
+        const stampedMs = next.sentAt === undefined ? Number.NaN : Date.parse(next.sentAt);
+        if (!Number.isNaN(stampedMs)) {
+          const owed = takeDue(ladderFacts(r), r.snapshot.ladder, r.ladder, stampedMs, r.snapshot.timeZone);
+          if (owed.due.length > 0) {
+            r.ladder = owed.progress;
+            pending.unshift(next);
+            await escalate(r, owed.due, clock.advanceTo(stampedMs));
+            continue;
+          }
+        }
+      }
       await handleAction(r, next, logical ? clock.actionTime(next.sentAt) : Date.now());
       continue;
     }
