@@ -55,8 +55,9 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
   const clock = new DecisionClock(
     input.continued?.clockFloorMs ?? input.continued?.lastChangeAtMs ?? Date.parse(input.requestedAt),
   );
-  run = await openRequest(workflowId, input, clock);
-  const r = run;
+  const r = await openRequest(workflowId, input, clock, (ready) => {
+    run = ready;
+  });
 
   const continueAt = input.continueAsNewAtHistoryLength ?? DEFAULT_CONTINUE_AS_NEW_AT;
   // Continue-as-new only when a timer woke us (or the server insists), not straight after an

@@ -18,10 +18,14 @@ export async function openRequest(
   workflowId: string,
   input: { request: BedRequestInput; requestedAt: string; continued?: ContinuedBedRequest | undefined },
   clock: DecisionClock,
+  /** Called as soon as the request has its view, before the first cards go out: queries see it. */
+  onReady: (run: RunState) => void,
 ): Promise<RunState> {
   if (input.continued) {
     const { snapshot, ladder, lastChangeAtMs, eventSeq, noteSeq, pages, view } = input.continued;
-    return { workflowId, snapshot, view, ladder, lastChangeAtMs, eventSeq, noteSeq, pages, clock };
+    const run = { workflowId, snapshot, view, ladder, lastChangeAtMs, eventSeq, noteSeq, pages, clock };
+    onReady(run);
+    return run;
   }
   const parsed = bedRequestInputSchema.safeParse(input.request);
   if (!parsed.success) {
@@ -77,6 +81,8 @@ export async function openRequest(
     clock,
   };
   run.ladder = startLadder(ladderFacts(run), snapshot.ladder, snapshot.timeZone);
+  // A click on a card can arrive before this task ends: its pre-check query must find the request.
+  onReady(run);
   log.info('Bed request opened', {
     caseRef,
     route: snapshot.routing.route,
