@@ -48,8 +48,11 @@ describe('an action stamped after a step fell due', () => {
     });
     await viewWhen(h, workflowId, (v) => v.acknowledged !== undefined);
 
-    const events = await h.store.listEvents(workflowId);
-    const types = events.map((e) => e.type);
+    // The audit rows are written by activities: wait for the action's row, not only the view.
+    const types = await eventually(async () => {
+      const t = (await h.store.listEvents(workflowId)).map((e) => e.type);
+      return t.includes('acknowledge') ? t : undefined;
+    });
     const escalatedAt = types.indexOf('escalated');
     expect(escalatedAt).toBeGreaterThan(-1);
     expect(types.indexOf('acknowledge')).toBeGreaterThan(escalatedAt);
