@@ -72,6 +72,8 @@ describe('payload encryption in workflow history', () => {
       child: secrets,
       age: 15,
       chargedAt: '2013-02-18T21:00:00Z',
+      // Before the first ladder step: the request closes without a night of pages to catch up on.
+      nextCourtSitting: '2013-02-18T21:30:00Z',
     });
     const { workflowId } = await requests.start(request, '2013-02-18T21:05:00Z');
     await eventually(() => requests.view(workflowId), 30_000);
