@@ -23,7 +23,8 @@ const secrets = {
   givenName: 'Jamiesson',
   familyName: 'Quennell-Ashdown',
   pncId: '13/987654Z',
-  dateOfBirth: '1997-10-01',
+  // Fifteen and a half at charge (the request is charged now): distinctive, and valid for age 15.
+  dateOfBirth: new Date(Date.now() - 15.5 * 365.25 * 86_400_000).toISOString().slice(0, 10),
 };
 
 describe('payload encryption in workflow history', () => {
@@ -62,20 +63,20 @@ describe('payload encryption in workflow history', () => {
   it('keeps the identity out of the raw history, and readable only with the key', async () => {
     const withCodec = new Client({ connection: env.connection, dataConverter: dataConverterFor(codec) });
     const raw = new Client({ connection: env.connection });
-    const requests = createBedRequestClient(withCodec, {
-      taskQueue: TASK_QUEUE,
-      // The cancel is stamped just after the 2013 request it cancels (the seed's night).
-      actionClock: () => Date.parse('2013-02-18T21:06:00Z'),
-    });
+    // Times are taken from the server's own clock (real time: this client does not skip time), so
+    // the first ladder step lies an hour ahead and nothing but the cancel can close the request.
+    // A 2013 request would have a night of overdue steps racing the cancel under CI load.
+    const now = Date.now();
+    const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
+    const requests = createBedRequestClient(withCodec, { taskQueue: TASK_QUEUE });
     const request = bedRequest({
       custodyRecordNumber: 'ENC-0001',
       child: secrets,
       age: 15,
-      chargedAt: '2013-02-18T21:00:00Z',
-      // Before the first ladder step: the request closes without a night of pages to catch up on.
-      nextCourtSitting: '2013-02-18T21:30:00Z',
+      chargedAt: at(-5),
+      nextCourtSitting: at(12 * 60),
     });
-    const { workflowId } = await requests.start(request, '2013-02-18T21:05:00Z');
+    const { workflowId } = await requests.start(request, at(0));
     await eventually(() => requests.view(workflowId), 30_000);
     await requests.act(workflowId, {
       actionId: 'enc-cancel',
