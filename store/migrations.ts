@@ -254,6 +254,18 @@ CREATE INDEX requests_child_charged_idx ON requests (child_id, charged_at);
     // range scan instead of a pass over every request (bench/digest-bench.ts).
     sql: `CREATE INDEX requests_charged_child_idx ON requests (charged_at) INCLUDE (workflow_id, child_id);`,
   },
+  {
+    version: 7,
+    name: 'when the child left the cells',
+    // A stay no longer ends the request (docs/legal-rules.md, "Held in custody, bed still
+    // sought"): the outcome records when the child really left the police cells (to court, on
+    // bail, or on a transfer) and whether nobody recorded it, so the request ended at the court
+    // sitting plus the grace period and the time is assumed. Older rows keep NULL.
+    sql: `
+ALTER TABLE outcomes ADD COLUMN left_cells_at timestamptz;
+ALTER TABLE outcomes ADD COLUMN left_cells_assumed boolean;
+`,
+  },
 ];
 
 const LEDGER = `
