@@ -266,6 +266,16 @@ ALTER TABLE outcomes ADD COLUMN left_cells_at timestamptz;
 ALTER TABLE outcomes ADD COLUMN left_cells_assumed boolean;
 `,
   },
+  {
+    version: 8,
+    name: 'how the child left the cells',
+    // With migration 7: how the child left (court, bail, release, transfer), and whether a
+    // transfer was arranged outside chat (by phone) and only confirmed in Concordat.
+    sql: `
+ALTER TABLE outcomes ADD COLUMN left_cells_for text;
+ALTER TABLE outcomes ADD COLUMN transfer_arranged_outside_chat boolean;
+`,
+  },
 ];
 
 const LEDGER = `
