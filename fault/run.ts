@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { botAdded } from '../tests/bots/teams/support/teams-activities.js';
 import { Driver, planRequests, type RequestPlan, type RequestResult, type Scenario } from './driver.js';
 import { gatherFindings, type Findings, type Timeline } from './invariants.js';
@@ -221,16 +222,40 @@ async function installTeams(sys: System): Promise<void> {
   }
 }
 
-/** Waits (bounded) until every request's workflow has closed or cannot move any more. */
+/**
+ * Waits (bounded) until every request has its outcome row and its workflow has closed. The
+ * outcome row is written a task before the workflow completes, so a worker killed in between
+ * leaves it RUNNING until the next worker takes it: that is recovery still under way, not a
+ * stuck request. What is still open when the bound runs out is reported as stuck.
+ */
 async function quiesce(sys: System, plans: RequestPlan[]): Promise<void> {
   const until = Date.now() + QUIESCE_TIMEOUT_MS;
-  while (Date.now() < until) {
-    const r = await sys.db.query<{ n: string }>(
-      'SELECT count(*) AS n FROM outcomes WHERE workflow_id = ANY($1)',
-      [plans.map((p) => p.workflowId)],
-    );
-    if (Number(r.rows[0]?.n ?? 0) >= plans.length) break;
-    await sleep(1000);
+  const ids = plans.map((p) => p.workflowId);
+  const connection = await Connection.connect({ address: sys.dev().address });
+  try {
+    const client = new Client({ connection, namespace: 'default' });
+    const open = async () => {
+      const still: string[] = [];
+      for (const id of ids) {
+        const status = await client.workflow
+          .getHandle(id)
+          .describe()
+          .then((d) => d.status.name)
+          .catch(() => 'NOT_FOUND');
+        if (status === 'RUNNING') still.push(id);
+      }
+      return still;
+    };
+    while (Date.now() < until) {
+      const r = await sys.db.query<{ n: string }>(
+        'SELECT count(*) AS n FROM outcomes WHERE workflow_id = ANY($1)',
+        [ids],
+      );
+      if (Number(r.rows[0]?.n ?? 0) >= plans.length && (await open()).length === 0) break;
+      await sleep(1000);
+    }
+  } finally {
+    await connection.close();
   }
   // The last deliveries (cards, the final pages) follow the outcome row by a moment.
   await sleep(3000);
