@@ -189,6 +189,9 @@ const teams = {
   TEAMS_PORT: envPort,
   TEAMS_HOST: text(),
   TEAMS_ENABLED: envBoolean,
+  // Where inbound channel tokens' signing keys are published; unset = the Bot Framework's own
+  // (https://login.botframework.com/v1/.well-known/openidconfiguration). Tests and sovereign clouds.
+  TEAMS_OPENID_METADATA_URL: httpUrl('https://login.botframework.com/v1/.well-known/openidconfiguration'),
 };
 
 // The health servers (runtime/health/): /healthz, /readyz and /metrics of each process.
@@ -353,6 +356,7 @@ function toSettings(e: Parsed): Settings {
       port: e.TEAMS_PORT ?? 3978,
       // An unauthenticated emulator endpoint listens on loopback only, so it is not exposed by accident.
       host: e.TEAMS_HOST ?? (auth.mode === 'emulator' ? '127.0.0.1' : '0.0.0.0'),
+      ...(e.TEAMS_OPENID_METADATA_URL ? { openIdMetadataUrl: e.TEAMS_OPENID_METADATA_URL } : {}),
     },
     teamsEnabled: e.TEAMS_ENABLED ?? true,
     // Defaults as in runtime/health/index.ts (DEFAULT_HEALTH_SETTINGS); not imported, so that

@@ -180,10 +180,15 @@ const PUBLIC_CLOUD: ConfigurationBotFrameworkAuthenticationOptions = {
 
 /** Builds the adapter from the parsed environment: emulator mode has no app ID and no auth. */
 export function createTeamsAdapter(
-  config: Pick<TeamsConfig, 'auth'>,
-  overrides: AdapterOverrides = {},
+  config: Pick<TeamsConfig, 'auth' | 'openIdMetadataUrl'>,
+  given: AdapterOverrides = {},
   log?: Logger,
 ): ConcordatTeamsAdapter {
+  // TEAMS_OPENID_METADATA_URL, unless a caller's override names another.
+  const overrides: AdapterOverrides =
+    config.openIdMetadataUrl && !given.openIdMetadataUrl
+      ? { ...given, openIdMetadataUrl: config.openIdMetadataUrl }
+      : given;
   const auth: ConfigurationBotFrameworkAuthenticationOptions = {};
   if (config.auth.mode === 'authenticated') {
     auth.MicrosoftAppId = config.auth.appId;

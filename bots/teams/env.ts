@@ -12,6 +12,8 @@ import { parseTeamsSettings } from '../../runtime/env.js';
  *   checked on `/api/messages` and none is sent to the connector. Only for a laptop.
  * - `TEAMS_PORT` (default 3978, the Bot Framework convention) and `TEAMS_HOST` (default 0.0.0.0 with
  *   an app ID; 127.0.0.1 in emulator mode, so an unauthenticated endpoint is not exposed by accident).
+ * - `TEAMS_OPENID_METADATA_URL`: the OpenID metadata of the inbound token signer (default: the Bot
+ *   Framework's); for tests against a local signer and for sovereign clouds.
  */
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
@@ -23,6 +25,11 @@ export interface TeamsConfig {
   auth: TeamsAuth;
   port: number;
   host: string;
+  /**
+   * `TEAMS_OPENID_METADATA_URL`: where inbound channel tokens' signing keys are published. Unset
+   * (production): the Bot Framework's own metadata, botbuilder's default.
+   */
+  openIdMetadataUrl?: string;
 }
 
 /**

@@ -79,6 +79,20 @@ function isAuthFailure(err: unknown): boolean {
   );
 }
 
+/**
+ * The token signer's OpenID metadata or keys could not be fetched (network error, non-2xx, bad
+ * JSON): botbuilder's OpenIdMetadata throws node-fetch's FetchError, or its own
+ * AuthenticationError with status 500 and "Failed to load …". The request may be genuine, so the
+ * answer is 503 (the channel retries later), not 401 and not 500.
+ */
+export function isSignerUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const name: unknown = Reflect.get(err, 'name');
+  const status: unknown = Reflect.get(err, 'statusCode');
+  if (name === 'FetchError') return true;
+  return status === 500 && err instanceof Error && /^Failed to load (openID config|Keys)/.test(err.message);
+}
+
 export interface MessagesHandlerOptions {
   adapter: ConcordatTeamsAdapter;
   run: (context: TurnContext) => Promise<unknown>;
@@ -132,6 +146,14 @@ export function createMessagesHandler(o: MessagesHandlerOptions) {
       }
       return send(res, response?.status ?? 200, response?.body);
     } catch (err) {
+      if (isSignerUnavailable(err)) {
+        o.log.error(
+          { type: activity.type, err: errorCode(err) },
+          'Teams activity not checked: the Bot Framework token signer’s OpenID metadata could not be fetched',
+        );
+        res.setHeader('retry-after', '5');
+        return send(res, 503, { error: 'Service Unavailable' });
+      }
       if (isAuthFailure(err)) {
         o.log.warn(
           { type: activity.type, hasAuthorization: authHeader !== '', reason: errorCode(err) },
