@@ -1,6 +1,7 @@
 import { hasRole } from '../domain/authorise.js';
 import type { BedRequestInput } from '../domain/bed-request.js';
 import { FailureCode, type Refusal } from '../domain/failures.js';
+import { intakeProblems } from '../domain/intake.js';
 import type { Actor } from '../domain/people.js';
 import type { RequestView } from '../domain/request-view.js';
 import { errorCode, withinBudget } from './budget.js';
@@ -16,7 +17,8 @@ export type StartResult =
       view: RequestView | null;
       refusal: Refusal;
     }
-  | { status: 'refused'; refusal: Refusal }
+  /** `problems`: the form's fields that were wrong, with their messages (domain/intake.ts). */
+  | { status: 'refused'; refusal: Refusal; problems?: Record<string, string> }
   | { status: 'duplicate' }
   | { status: 'unavailable'; reason: 'timeout' | 'error' };
 
@@ -51,6 +53,21 @@ export async function startRequest(
 ): Promise<StartResult> {
   const refused = await mayStart(ctx, actor, opts.requestId);
   if (refused) return { status: 'refused', refusal: refused };
+  // The forms check this inline first; the desk checks again, so no edge can start a bad night.
+  const problems = intakeProblems(input, ctx.nowIso(), ctx.deps.protocol.force.timeZone);
+  const fields = Object.keys(problems);
+  if (fields.length > 0) {
+    const refusal: Refusal = { code: FailureCode.InvalidInput, params: { field: fields.join(', ') } };
+    await auditRefusal(ctx.deps, ctx.nowIso(), {
+      actor,
+      action: 'start_request',
+      refusal,
+      requestId: opts.requestId,
+      source: 'desk',
+      fields,
+    });
+    return { status: 'refused', refusal, problems };
+  }
   if (!ctx.submissions.claim(`start:${opts.requestId}`)) {
     ctx.deps.log.info({ userId: actor.userId }, 'ignored a repeated submission of the same request form');
     return { status: 'duplicate' };

@@ -111,18 +111,9 @@ export const bedRequestInputSchema = z
         message: 'The next court sitting must be after the time of charge',
       });
     }
-    if (r.child.dateOfBirth && charged.isValid) {
-      const years = Math.floor(
-        charged.diff(DateTime.fromISO(r.child.dateOfBirth, { zone: 'utc' }), 'years').years,
-      );
-      if (years !== r.age) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['age'],
-          message: `The date of birth makes the child ${years} at charge, not ${r.age}`,
-        });
-      }
-    }
+    // The date of birth against the age, and the times against the clock, are checked in the
+    // force's time zone where the form is submitted (domain/intake.ts), not here: this schema is
+    // also the workflow's, which has no "now" and must decide the same on replay.
   });
 export type BedRequestInput = z.infer<typeof bedRequestInputSchema>;
 /** What a form submits before parsing (the chat edge fills `requestingOfficer`). */

@@ -5,6 +5,7 @@ import {
 } from '../../../domain/bed-request.js';
 import type { Actor } from '../../../domain/people.js';
 import type { Protocol } from '../../../domain/protocol.js';
+import { intakeProblems } from '../../../domain/intake.js';
 import { formErrors } from '../../shared/form-errors.js';
 import { ACCOMMODATION_LABELS } from '../../shared/view-text.js';
 import {
@@ -151,6 +152,8 @@ export function parseBedRequestSubmission(
   values: StateValues,
   actor: Actor,
   protocol: Protocol,
+  /** The desk's clock: the times and ages are checked against it (domain/intake.ts). */
+  nowIso: string,
 ): FormResult<BedRequestInput> {
   const raw = readBedRequestForm(values, actor, protocol.force.timeZone);
   const result = bedRequestInputSchema.safeParse(raw);
@@ -167,6 +170,10 @@ export function parseBedRequestSubmission(
   };
   for (const [field, message] of Object.entries(required)) {
     if (errors[field] && inputValue(values, field) === undefined) errors[field] = message;
+  }
+  // Against the clock and in the force's zone: the same rule the desk applies before a start.
+  for (const [field, message] of Object.entries(intakeProblems(raw, nowIso, protocol.force.timeZone))) {
+    if (!errors[field]) errors[field] = message;
   }
   if (raw.custodySuiteId && !protocol.custodySuites.some((s) => s.id === raw.custodySuiteId)) {
     errors.custodySuiteId = 'That custody suite is not in the protocol file: choose one from the list';

@@ -47,7 +47,7 @@ export function bedRequestSubmit(deps: SlackBotDeps) {
       await deps.desk.mayStart(actor, requestId);
       return;
     }
-    const result = parseBedRequestSubmission(view.state.values, actor, deps.protocol);
+    const result = parseBedRequestSubmission(view.state.values, actor, deps.protocol, nowIso(deps));
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: result.errors });
       await deps.desk.refuseMalformed({ actor, action: 'start_request', fields: Object.keys(result.errors) });

@@ -4,6 +4,7 @@ import {
   type BedRequestForm,
   type BedRequestInput,
 } from '../../../domain/bed-request.js';
+import { intakeProblems } from '../../../domain/intake.js';
 import type { Actor } from '../../../domain/people.js';
 import type { Protocol } from '../../../domain/protocol.js';
 import { formErrors } from '../../shared/form-errors.js';
@@ -47,7 +48,12 @@ function blankToUndefined(v: string | undefined): string | undefined {
  */
 export function parseRequestForm(
   raw: unknown,
-  context: { actor: Actor; protocol: Pick<Protocol, 'custodySuites' | 'localAuthorities' | 'force'> },
+  context: {
+    actor: Actor;
+    protocol: Pick<Protocol, 'custodySuites' | 'localAuthorities' | 'force'>;
+    /** The desk's clock: the times and ages are checked against it (domain/intake.ts). */
+    nowIso: string;
+  },
 ): FormResult {
   const parsed = formSubmissionSchema.safeParse(raw && typeof raw === 'object' ? raw : {});
   const values: RequestFormValues = parsed.success ? parsed.data : {};
@@ -99,6 +105,17 @@ export function parseRequestForm(
       if (!(path in errors)) errors[path] = friendly(path, message);
     }
   }
+  // Against the clock and in the force's zone: the same rule the desk applies before a start.
+  const intake = intakeProblems(
+    {
+      ...form,
+      chargedAt: charged.ok ? charged.iso : undefined,
+      nextCourtSitting: court.ok ? court.iso : undefined,
+    },
+    context.nowIso,
+    zone,
+  );
+  for (const [path, message] of Object.entries(intake)) if (!(path in errors)) errors[path] = message;
   if (Object.keys(errors).length > 0 || !result.success) return { ok: false, errors, values };
   return { ok: true, input: result.data, values };
 }

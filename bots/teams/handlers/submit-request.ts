@@ -35,7 +35,11 @@ export async function submitRequest(
   if (refused) {
     return noticeOutcome('Bed request not sent', { tone: 'attention', lines: [describeRefusal(refused)] });
   }
-  const parsed = parseRequestForm(input.data, { actor: input.actor, protocol: deps.protocol });
+  const parsed = parseRequestForm(input.data, {
+    actor: input.actor,
+    protocol: deps.protocol,
+    nowIso: nowIso(deps),
+  });
   if (!parsed.ok) {
     await deps.desk.refuseMalformed({
       actor: input.actor,

@@ -30,7 +30,12 @@ describe('datetime', () => {
 describe('request form parsing', () => {
   const protocol = testProtocol();
   it('parses a good form into the domain input', () => {
-    const r = parseBedRequestSubmission(stateValues(requestForm()), actor, protocol);
+    const r = parseBedRequestSubmission(
+      stateValues(requestForm()),
+      actor,
+      protocol,
+      new Date().toISOString(),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value).toMatchObject({
@@ -54,12 +59,18 @@ describe('request form parsing', () => {
       ),
       actor,
       protocol,
+      '2024-02-19T00:00:00Z',
     );
     expect(r.ok).toBe(true);
   });
 
   it('never throws on junk state', () => {
-    const r = parseBedRequestSubmission({ x: { y: { type: 'weird' } } }, actor, protocol);
+    const r = parseBedRequestSubmission(
+      { x: { y: { type: 'weird' } } },
+      actor,
+      protocol,
+      new Date().toISOString(),
+    );
     expect(r.ok).toBe(false);
   });
 });

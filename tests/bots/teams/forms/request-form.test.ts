@@ -5,10 +5,11 @@ import { SERGEANT } from '../support/views.js';
 import { teamsProtocol } from '../support/teams-protocol.js';
 
 const protocol = teamsProtocol();
-const parse = (over: Record<string, string>) =>
+const parse = (over: Record<string, string>, nowIso = new Date().toISOString()) =>
   parseRequestForm(validForm({ custodyRecordNumber: 'NC-2013-0218', ...over }), {
     actor: SERGEANT,
     protocol,
+    nowIso,
   });
 
 describe('the Teams form submission, validated by bedRequestInputSchema', () => {
@@ -20,7 +21,7 @@ describe('the Teams form submission, validated by bedRequestInputSchema', () => 
         chargedTime: '21:40',
         courtDate: '2013-07-02',
       }),
-      { actor: SERGEANT, protocol },
+      { actor: SERGEANT, protocol, nowIso: '2013-07-01T22:00:00+01:00' },
     );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -107,15 +108,68 @@ describe('the Teams form submission, validated by bedRequestInputSchema', () => 
   });
 
   it('checks the date of birth against the age at charge', () => {
-    const r = parse({ dateOfBirth: '2000-01-01', chargedDate: '2013-02-18', courtDate: '2013-02-19' });
+    const r = parse(
+      { dateOfBirth: '2000-01-01', chargedDate: '2013-02-18', courtDate: '2013-02-19' },
+      '2013-02-18T22:00:00Z',
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.age).toMatch(/makes the child 13 at charge, not 15/);
+  });
+
+  // Issue 11, item 6: against the desk's clock, in the force's zone (domain/intake.ts).
+  const night = {
+    chargedDate: '2013-02-18',
+    chargedTime: '21:40',
+    courtDate: '2013-02-19',
+    courtTime: '10:00',
+  };
+  it.each([
+    [
+      'a charge two hours in the future',
+      { ...night, chargedTime: '23:40' },
+      '2013-02-18T21:40:00Z',
+      'chargedAt',
+      /in the future/,
+    ],
+    ['a court sitting already passed', night, '2013-02-19T11:00:00Z', 'nextCourtSitting', /already passed/],
+    [
+      'a date of birth in the future',
+      { ...night, dateOfBirth: '2013-03-01' },
+      '2013-02-18T22:00:00Z',
+      'child.dateOfBirth',
+      /in the future/,
+    ],
+    [
+      'a date of birth giving age 8',
+      { ...night, dateOfBirth: '2005-01-01' },
+      '2013-02-18T22:00:00Z',
+      'child.dateOfBirth',
+      /makes the child 8 at charge/,
+    ],
+  ])('refuses %s on its field', (_name, over, now, path, message) => {
+    const r = parse(over, now);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[path]).toMatch(message);
+  });
+
+  it('counts the age in the force’s zone: 00:30 BST on the 15th birthday is 15, not 14 (UTC)', () => {
+    const r = parse(
+      {
+        dateOfBirth: '1998-07-02',
+        age: '15',
+        chargedDate: '2013-07-02',
+        chargedTime: '00:30',
+        courtDate: '2013-07-02',
+      },
+      '2013-07-02T00:00:00Z',
+    );
+    expect(r.ok).toBe(true);
   });
 
   it('keeps what was typed and ignores keys the form does not have', () => {
     const r = parseRequestForm(
       { ...validForm({ age: '9' }), evil: { nested: true }, verb: 'x' },
-      { actor: SERGEANT, protocol },
+      { actor: SERGEANT, protocol, nowIso: new Date().toISOString() },
     );
     expect(r.ok).toBe(false);
     expect(r.values.age).toBe('9');
@@ -123,7 +177,7 @@ describe('the Teams form submission, validated by bedRequestInputSchema', () => 
   });
 
   it('treats a payload that is not an object as an empty form', () => {
-    const r = parseRequestForm('<script>', { actor: SERGEANT, protocol });
+    const r = parseRequestForm('<script>', { actor: SERGEANT, protocol, nowIso: new Date().toISOString() });
     expect(r.ok).toBe(false);
     if (!r.ok)
       expect(Object.keys(r.errors)).toEqual(
