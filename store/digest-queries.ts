@@ -12,7 +12,12 @@ import {
 import type { RepeatCandidate } from '../domain/digest/repeats.js';
 import type { TimingFigure } from '../domain/digest/stats.js';
 import { declineReasonSchema, stayReasonSchema, type OutcomeCode } from '../domain/outcomes.js';
-import { repeatChildDetentions } from './same-child.js';
+import {
+  repeatChildDetentions,
+  toDetention,
+  type DetentionSqlRow,
+  type EarlierDetention,
+} from './same-child.js';
 import { DETAINED_SQL, sqlList } from './sql-text.js';
 import { toIso, toIsoOrUndefined, type SqlClient, type SqlExecutor } from './sql-client.js';
 
@@ -27,6 +32,14 @@ import { toIso, toIsoOrUndefined, type SqlClient, type SqlExecutor } from './sql
  */
 
 const STAY_CODES = stayReasonSchema.options;
+/**
+ * A request cancelled as entered in error was never a real request: it is left out of every count
+ * and timing, and counted on its own (docs/reports.md).
+ */
+const IN_ERROR = `'cancelled_in_error'`;
+/** The request `r` was not cancelled as entered in error. */
+const notInError = (r: string) =>
+  `NOT EXISTS (SELECT 1 FROM outcomes e WHERE e.workflow_id = ${r}.workflow_id AND e.outcome = ${IN_ERROR})`;
 const DECLINE_CODES = declineReasonSchema.options;
 
 /**
@@ -122,19 +135,19 @@ export async function digestGroupCounts(
   const inPeriod = (t: string) => `${t}.charged_at >= $1::timestamptz AND ${t}.charged_at < $2::timestamptz`;
   // Counts add up, so they are taken once per (suite, local authority) pair with a hash
   // aggregate and rolled up here. Percentiles do not, so they take GROUPING SETS in the database.
-  const [requestTimings, outcomeCounts, outcomeTimings] = await Promise.all([
+  const [requestTimings, outcomeCounts, outcomeTimings, children] = await Promise.all([
     reportingQuery<Row>(
       db,
       `SELECT ${groupColumns('r')},
     COUNT(*)::int AS requests,
     ${timingColumns('t_cr', ms('r.requested_at', 'r.charged_at'))}
-  FROM requests r WHERE ${inPeriod('r')}
+  FROM requests r WHERE ${inPeriod('r')} AND ${notInError('r')}
   GROUP BY ${grouping('r')}`,
       params,
     ),
-    reportingQuery<Record<string, unknown> & { suite: string; la: string }>(
+    reportingQuery<Record<string, unknown> & { suite: string; la: string; err: boolean }>(
       db,
-      `SELECT o.custody_suite_id AS suite, o.local_authority_id AS la,
+      `SELECT o.custody_suite_id AS suite, o.local_authority_id AS la, o.outcome = ${IN_ERROR} AS err,
     COUNT(*)::int AS resolved,
     ${OUTCOME_CODES.map((c, i) => `COUNT(*) FILTER (WHERE o.outcome = '${c}')::int AS oc${i}`).join(',\n    ')},
     COUNT(*) FILTER (WHERE o.overnight)::int AS overnight,
@@ -144,14 +157,28 @@ export async function digestGroupCounts(
     COUNT(*) FILTER (WHERE o.stay_reason NOT IN (${sqlList(STAY_CODES)}))::int AS st_other,
     ${DECLINE_CODES.map((c, i) => `COUNT(*) FILTER (WHERE o.decline_reasons @> '["${c}"]'::jsonb)::int AS dc${i}`).join(',\n    ')}
   FROM outcomes o WHERE ${inPeriod('o')}
-  GROUP BY 1, 2`,
+  GROUP BY 1, 2, 3`,
       params,
     ),
     reportingQuery<Row>(
       db,
       `SELECT ${groupColumns('o')},
     ${OUTCOME_TIMINGS.map(([, e], i) => timingColumns(`t${i}`, e)).join(',\n    ')}
-  FROM outcomes o WHERE ${inPeriod('o')}
+  FROM outcomes o WHERE ${inPeriod('o')} AND o.outcome <> ${IN_ERROR}
+  GROUP BY ${grouping('o')}`,
+      params,
+    ),
+    // Distinct children do not add up over suites (a child held in two suites is one child), so
+    // they take GROUPING SETS too; the child is the same-child linker's (docs/same-child.md).
+    reportingQuery<Row>(
+      db,
+      `SELECT ${groupColumns('o')},
+    COUNT(DISTINCT r.child_id) FILTER (WHERE o.outcome IN (${DETAINED_SQL}))::int AS ch_detained,
+    COUNT(DISTINCT r.child_id) FILTER (WHERE o.overnight)::int AS ch_overnight,
+    COUNT(DISTINCT r.child_id) FILTER (WHERE o.weekend)::int AS ch_weekend
+  FROM outcomes o
+  JOIN requests r ON r.workflow_id = o.workflow_id AND ${inPeriod('r')}
+  WHERE ${inPeriod('o')} AND o.outcome <> ${IN_ERROR}
   GROUP BY ${grouping('o')}`,
       params,
     ),
@@ -186,6 +213,10 @@ export async function digestGroupCounts(
     const targets: GroupKey[] = [{ by: 'all' }, { by: 'suite', id: r.suite }, { by: 'la', id: r.la }];
     for (const key of targets) {
       const c = entry(key);
+      if (r.err) {
+        c.enteredInError = (c.enteredInError ?? 0) + num('resolved');
+        continue;
+      }
       c.resolved += num('resolved');
       OUTCOME_CODES.forEach((code, i) => (c.outcomes[code] += num(`oc${i}`)));
       c.overnight += num('overnight');
@@ -199,6 +230,13 @@ export async function digestGroupCounts(
   for (const r of outcomeTimings) {
     const c = entry(keyOf(r));
     OUTCOME_TIMINGS.forEach(([k], i) => (c.timings[k] = timingOf(r, `t${i}`)));
+  }
+  for (const r of children) {
+    entry(keyOf(r)).children = {
+      detained: Number(r.ch_detained ?? 0),
+      overnight: Number(r.ch_overnight ?? 0),
+      weekend: Number(r.ch_weekend ?? 0),
+    };
   }
   const byCount = (a: CountBy, b: CountBy) => b.count - a.count || a.key.localeCompare(b.key);
   for (const { counts: c } of out.values()) {
@@ -229,6 +267,8 @@ export function emptyGroupCounts(): GroupCounts {
     detained: 0,
     overnight: 0,
     weekend: 0,
+    children: { detained: 0, overnight: 0, weekend: 0 },
+    enteredInError: 0,
     escalationLevels: [],
     timings: Object.fromEntries(TIMING_KEYS.map((k) => [k, none()])) as Record<TimingKey, TimingFigure>,
     declineReasons: [],
@@ -237,14 +277,7 @@ export function emptyGroupCounts(): GroupCounts {
 }
 
 /** A post-charge detention, as the repeat-detention figures need it. */
-export interface DetentionRow {
-  workflowId: string;
-  caseRef: string;
-  custodyRecordNumber: string;
-  custodySuiteId: string;
-  localAuthorityId: string;
-  chargedAt: string;
-  outcome: OutcomeCode;
+export interface DetentionRow extends EarlierDetention {
   childPseudonym: string;
 }
 
@@ -279,61 +312,48 @@ export async function detentionDetails(
   workflowIds: readonly string[],
 ): Promise<DetentionRow[]> {
   if (workflowIds.length === 0) return [];
-  const rows = await db.query<{
-    workflow_id: string;
-    case_ref: string;
-    custody_record_number: string;
-    custody_suite_id: string;
-    local_authority_id: string;
-    charged_at: Date | string;
-    outcome: OutcomeCode;
-    child_pseudonym: string;
-  }>(
+  const rows = await db.query<DetentionSqlRow & { child_pseudonym: string }>(
     `SELECT r.workflow_id, r.case_ref, r.custody_record_number, r.custody_suite_id, r.local_authority_id,
        o.charged_at, o.outcome, r.child_pseudonym
      FROM requests r JOIN outcomes o ON o.workflow_id = r.workflow_id
      WHERE r.workflow_id = ANY($1::text[])`,
     [[...workflowIds]],
   );
-  return rows.map((r) => ({
-    workflowId: r.workflow_id,
-    caseRef: r.case_ref,
-    custodyRecordNumber: r.custody_record_number,
-    custodySuiteId: r.custody_suite_id,
-    localAuthorityId: r.local_authority_id,
-    chargedAt: toIso(r.charged_at),
-    outcome: r.outcome,
-    childPseudonym: r.child_pseudonym,
-  }));
+  return rows.map((r) => ({ ...toDetention(r), childPseudonym: r.child_pseudonym }));
 }
 
 /**
- * Requests and post-charge detentions per trend week. `weeks` are consecutive [from, to) ranges;
- * each count is one index range scan bucketed by width_bucket over the week boundaries.
+ * Requests, post-charge detentions and transfers per trend week (requests entered in error left
+ * out). `weeks` are consecutive [from, to) ranges; each count is one index range scan bucketed by
+ * width_bucket over the week boundaries.
  */
 export async function weeklyTrend(
   db: SqlClient,
   weeks: ReadonlyArray<{ from: string; to: string }>,
-): Promise<Array<{ requests: number; detained: number }>> {
-  const out = weeks.map(() => ({ requests: 0, detained: 0 }));
+): Promise<Array<{ requests: number; detained: number; transferred: number }>> {
+  const out = weeks.map(() => ({ requests: 0, detained: 0, transferred: 0 }));
   const first = weeks[0];
   const last = weeks[weeks.length - 1];
   if (!first || !last) return out;
   const bounds = weeks.map((w) => w.from);
   const params = [bounds, first.from, last.to];
-  const [requests, detained] = await Promise.all([
+  const [requests, outcomes] = await Promise.all([
     reportingQuery<{ b: number; n: number }>(
       db,
       `SELECT width_bucket(r.charged_at, $1::timestamptz[]) AS b, COUNT(*)::int AS n
        FROM requests r WHERE r.charged_at >= $2::timestamptz AND r.charged_at < $3::timestamptz
+         AND ${notInError('r')}
        GROUP BY 1`,
       params,
     ),
-    reportingQuery<{ b: number; n: number }>(
+    reportingQuery<{ b: number; detained: number; transferred: number }>(
       db,
-      `SELECT width_bucket(o.charged_at, $1::timestamptz[]) AS b, COUNT(*)::int AS n
+      `SELECT width_bucket(o.charged_at, $1::timestamptz[]) AS b,
+         COUNT(*) FILTER (WHERE o.outcome IN (${DETAINED_SQL}))::int AS detained,
+         COUNT(*) FILTER (WHERE o.outcome IN (${sqlList(TRANSFERRED_OUTCOMES)}))::int AS transferred
        FROM outcomes o
-       WHERE o.outcome IN (${DETAINED_SQL}) AND o.charged_at >= $2::timestamptz AND o.charged_at < $3::timestamptz
+       WHERE o.outcome IN (${DETAINED_SQL}, ${sqlList(TRANSFERRED_OUTCOMES)})
+         AND o.charged_at >= $2::timestamptz AND o.charged_at < $3::timestamptz
        GROUP BY 1`,
       params,
     ),
@@ -342,9 +362,12 @@ export async function weeklyTrend(
     const slot = out[Number(r.b) - 1];
     if (slot) slot.requests = Number(r.n);
   }
-  for (const r of detained) {
+  for (const r of outcomes) {
     const slot = out[Number(r.b) - 1];
-    if (slot) slot.detained = Number(r.n);
+    if (slot) {
+      slot.detained = Number(r.detained);
+      slot.transferred = Number(r.transferred);
+    }
   }
   return out;
 }

@@ -73,6 +73,33 @@ export interface EarlierDetention {
   outcome: OutcomeCode;
 }
 
+/**
+ * A detention row as read by both readers of detentions (the repeat alert here, the digest's
+ * repeat children in store/digest-queries.ts): `r` is the request, `o` its outcome.
+ */
+export interface DetentionSqlRow {
+  workflow_id: string;
+  case_ref: string;
+  custody_record_number: string;
+  custody_suite_id: string;
+  local_authority_id: string;
+  charged_at: Date | string;
+  outcome: OutcomeCode;
+}
+
+/** The one mapping from a detention row to a detention. */
+export function toDetention(r: DetentionSqlRow): EarlierDetention {
+  return {
+    workflowId: r.workflow_id,
+    caseRef: r.case_ref,
+    custodyRecordNumber: r.custody_record_number,
+    custodySuiteId: r.custody_suite_id,
+    localAuthorityId: r.local_authority_id,
+    chargedAt: toIso(r.charged_at),
+    outcome: r.outcome,
+  };
+}
+
 /** The repeat alert's question, answered by the linker. */
 export interface SameChildStore {
   /**
@@ -90,15 +117,7 @@ export class SqlSameChildStore implements SameChildStore {
     since: string;
     before: string;
   }): Promise<EarlierDetention[]> {
-    const rows = await this.sql.query<{
-      workflow_id: string;
-      case_ref: string;
-      custody_record_number: string;
-      custody_suite_id: string;
-      local_authority_id: string;
-      charged_at: Date | string;
-      outcome: OutcomeCode;
-    }>(
+    const rows = await this.sql.query<DetentionSqlRow>(
       `SELECT r.workflow_id, r.case_ref, r.custody_record_number, r.custody_suite_id,
          r.local_authority_id, r.charged_at, o.outcome
        FROM requests me
@@ -110,15 +129,7 @@ export class SqlSameChildStore implements SameChildStore {
       [args.workflowId, args.since, args.before],
       { prepare: 'concordat_earlier_detentions_v2' },
     );
-    return rows.map((r) => ({
-      workflowId: r.workflow_id,
-      caseRef: r.case_ref,
-      custodyRecordNumber: r.custody_record_number,
-      custodySuiteId: r.custody_suite_id,
-      localAuthorityId: r.local_authority_id,
-      chargedAt: toIso(r.charged_at),
-      outcome: r.outcome,
-    }));
+    return rows.map(toDetention);
   }
 }
 

@@ -5,7 +5,7 @@ import {
   shortChildRef,
   type RepeatDetentionFigure,
 } from '../../domain/digest/figures.js';
-import { trendWeeks, type DigestPeriod } from '../../domain/digest/period.js';
+import { previousPeriod, trendWeeks, type DigestPeriod } from '../../domain/digest/period.js';
 import { findRepeatDetentions } from '../../domain/digest/repeats.js';
 import { OPEN_LIST_LIMIT } from '../../domain/digest/view.js';
 import type { Protocol } from '../../domain/protocol.js';
@@ -22,6 +22,21 @@ import type { SqlClient } from '../../store/sql-client.js';
 
 const DAY_MS = 86_400_000;
 
+/** The totals of the previous period, for the comparison: the same queries, the total row only. */
+async function previousTotal(db: SqlClient, period: DigestPeriod, windowMs: number): Promise<GroupFigures> {
+  const [groups, material] = await Promise.all([
+    digestGroupCounts(db, period),
+    repeatDetentionMaterial(db, { from: period.from, to: period.to, windowMs }),
+  ]);
+  const repeats = findRepeatDetentions({ ...material, from: period.from, to: period.to, windowMs });
+  return {
+    id: 'all',
+    name: 'All',
+    ...(groups.get('all')?.counts ?? emptyGroupCounts()),
+    repeatDetentions: repeats.repeatEvents.length,
+  };
+}
+
 /**
  * Gathers every figure of one digest from the records store. Groups list every suite and local
  * authority in the protocol (a quiet one shows zeros, which is itself a finding), then any other
@@ -35,11 +50,13 @@ export async function gatherDigestFigures(
 ): Promise<DigestFigures> {
   const windowMs = protocol.repeatDetention.window;
   const weeks = trendWeeks(period);
-  const [groups, material, trend, openNow] = await Promise.all([
+  const before = previousPeriod(period);
+  const [groups, material, trend, openNow, previous] = await Promise.all([
     digestGroupCounts(db, period),
     repeatDetentionMaterial(db, { from: period.from, to: period.to, windowMs }),
     weeklyTrend(db, weeks),
     openRequestsAsOf(db, generatedAt, OPEN_LIST_LIMIT),
+    previousTotal(db, before, windowMs),
   ]);
   const repeats = findRepeatDetentions({
     links: material.links,
@@ -136,7 +153,9 @@ export async function gatherDigestFigures(
       weekStart: w.weekStart,
       requests: trend[i]?.requests ?? 0,
       detained: trend[i]?.detained ?? 0,
+      transferred: trend[i]?.transferred ?? 0,
     })),
+    previous: { period: before, total: previous },
     names: { suites: suiteNames, localAuthorities: laNames },
   };
 }

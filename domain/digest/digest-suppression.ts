@@ -133,6 +133,7 @@ export function buildDigestTable(f: DigestFigures): {
     t.partition(id('resolved'), of('level:'), id('resolved~levels'));
     for (const d of of('decline:')) t.subset([id('resolved')], d);
     if (of('stay:').length > 0) t.partition(id('detained'), of('stay:'), id('detained~stay'));
+    addChildren(t, g, id);
   }
   // Columns: each measure's "all" is the sum over suites, and over local authorities.
   for (const m of measures) {
@@ -142,6 +143,8 @@ export function buildDigestTable(f: DigestFigures): {
     }
   }
   t.cell('openNow', f.openNow.count);
+  // Entered in error: a count of its own, in no total (it is left out of all of them).
+  t.cell('enteredInError', f.total.enteredInError ?? 0);
   t.subset(['openNow'], cellId('all', 'stillOpen'));
   t.cell('repeatChildren', f.repeatChildren);
 
@@ -178,10 +181,51 @@ export function buildDigestTable(f: DigestFigures): {
   return { builder: t, fixedHidden, fixedShown };
 }
 
-/** Primary and complementary suppression over the whole digest. */
-export function protectDigest(f: DigestFigures): ProtectedCounts {
-  const { builder, fixedHidden, fixedShown } = buildDigestTable(f);
-  const table = builder.table({ fixedHidden, fixedShown });
+export const CHILDREN_MEASURES = ['detained', 'overnight', 'weekend'] as const;
+export type ChildrenMeasure = (typeof CHILDREN_MEASURES)[number];
+
+/**
+ * Distinct children beside their detentions: detentions = children + the detentions of a child
+ * already counted, so that surplus is a cell a reader can compute, protected like any other.
+ * Children do not add up over suites or local authorities (one child can be held in two), so they
+ * are in no column total.
+ */
+function addChildren(t: TableBuilder, g: GroupFigures, id: (m: string) => string): void {
+  if (!g.children) return;
+  for (const m of CHILDREN_MEASURES) {
+    t.cell(id(`children:${m}`), g.children[m]);
+    t.partition(id(m), [id(`children:${m}`)], id(`${m}~again`));
+  }
+}
+
+/**
+ * The previous period's totals, protected on their own for the comparison: requests = outcome
+ * recorded + still open, outcome recorded ⊇ transferred + held, the subsets of held and their
+ * children, as in the digest's own tables. (Differencing between two periods' digests is outside
+ * what suppression covers: docs/suppression.md.)
+ */
+export function protectPrevious(g: GroupFigures): ProtectedCounts {
+  const t = new TableBuilder();
+  const id = (m: string) => cellId('previous', m);
+  for (const m of [
+    'requests',
+    'resolved',
+    'stillOpen',
+    'transferred',
+    'detained',
+    'overnight',
+    'weekend',
+    'repeat',
+  ])
+    t.cell(id(m), measureValue(g, m));
+  t.partition(id('requests'), [id('resolved'), id('stillOpen')]);
+  t.partition(id('resolved'), [id('transferred'), id('detained')]);
+  for (const m of ['overnight', 'weekend', 'repeat']) t.subset([id('detained'), id('resolved')], id(m));
+  addChildren(t, g, id);
+  return protectedFrom(t.table());
+}
+
+function protectedFrom(table: DisclosureTable): ProtectedCounts {
   const protection = protectTable(table);
   const hidden = (id: string) => protection.primary.has(id) || protection.secondary.has(id);
   return {
@@ -194,4 +238,10 @@ export function protectDigest(f: DigestFigures): ProtectedCounts {
       return groupThousands(table.values.get(id) ?? 0);
     },
   };
+}
+
+/** Primary and complementary suppression over the whole digest. */
+export function protectDigest(f: DigestFigures): ProtectedCounts {
+  const { builder, fixedHidden, fixedShown } = buildDigestTable(f);
+  return protectedFrom(builder.table({ fixedHidden, fixedShown }));
 }

@@ -60,6 +60,17 @@ export interface GroupFigures {
   detained: number;
   overnight: number;
   weekend: number;
+  /**
+   * Distinct children (the same-child linker's, docs/same-child.md) behind `detained`,
+   * `overnight` and `weekend`: a child held twice counts twice in those, once here. Absent in
+   * figures made before it was counted.
+   */
+  children?: { detained: number; overnight: number; weekend: number };
+  /**
+   * Requests cancelled as entered in error: never real requests, so left out of every other
+   * count and timing here, and counted on their own. Absent in older figures.
+   */
+  enteredInError?: number;
   /** Detentions in the period that were the child's second or later in the repeat window. */
   repeatDetentions: number;
   /** Highest escalation level reached, over resolved requests (0 = never escalated). */
@@ -126,6 +137,11 @@ export interface DigestFigures {
   /** Every request open at generatedAt, whenever it was made: the count, and the oldest few. */
   openNow: { count: number; oldest: OpenRequestItem[] };
   trend: TrendPoint[];
+  /**
+   * The period of the same length just before this one, for the comparison (↑/↓): its totals
+   * only. Absent in older figures.
+   */
+  previous?: { period: DigestPeriod; total: GroupFigures };
   /** Display names of the suites and local authorities named above, from the protocol. */
   names: { suites: Record<string, string>; localAuthorities: Record<string, string> };
 }

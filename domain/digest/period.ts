@@ -129,6 +129,19 @@ export function computePeriod(args: {
   }
 }
 
+/**
+ * The period of the same length just before `p`, for the digest's comparison: the day before a
+ * daily digest, the week before a weekly one, and for a range the same number of local days
+ * ending the day before it starts.
+ */
+export function previousPeriod(p: DigestPeriod): DigestPeriod {
+  const zone = p.timeZone;
+  const first = DateTime.fromISO(p.firstDay, { zone }).startOf('day');
+  const afterLast = DateTime.fromISO(p.lastDay, { zone }).startOf('day').plus({ days: 1 });
+  const days = Math.round(afterLast.diff(first, 'days').days);
+  return build(p.kind, zone, first.minus({ days }), first);
+}
+
 /** The local Monday (YYYY-MM-DD) of the ISO week containing `instant`. */
 export function weekStartOf(instant: string, zone: string): string {
   return DateTime.fromISO(instant, { zone }).startOf('week').toISODate() ?? '';

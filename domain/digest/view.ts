@@ -19,7 +19,14 @@ import {
   type GroupFigures,
 } from './figures.js';
 import type { TimingFigure } from './stats.js';
-import { cellId, protectDigest, scopeOf, type ProtectedCounts } from './digest-suppression.js';
+import {
+  cellId,
+  protectDigest,
+  protectPrevious,
+  scopeOf,
+  type ChildrenMeasure,
+  type ProtectedCounts,
+} from './digest-suppression.js';
 import { COMPLEMENT, formatRate, groupThousands, SUPPRESSED, SUPPRESSION_THRESHOLD } from './suppression.js';
 
 const HOUR_MS = 3_600_000;
@@ -78,6 +85,18 @@ function detentions(count: string): string {
   return `${count} detention${count === '1' ? '' : 's'}`;
 }
 
+/**
+ * "18 detentions, 15 children" when the figures carry distinct children (older ones do not):
+ * a child held twice is two detentions and one child.
+ */
+function detentionsAndChildren(g: GroupFigures, k: Counts, scope: string, m: ChildrenMeasure): string {
+  const value = m === 'detained' ? g.detained : m === 'overnight' ? g.overnight : g.weekend;
+  const d = detentions(k.n(scope, m, value));
+  if (!g.children) return d;
+  const c = k.n(scope, `children:${m}`, g.children[m]);
+  return `${d}, ${c} ${c === '1' ? 'child' : 'children'}`;
+}
+
 function countList(
   items: Array<CountBy<string | number>>,
   label: (k: string) => string,
@@ -123,12 +142,114 @@ function groupLines(g: GroupFigures, k: Counts, scope: string): string[] {
       (!k.suppress && decided > 0
         ? ` (${groupThousands(g.transferred)} transferred of ${groupThousands(decided)} where the duty applied)`
         : ''),
-    `Held overnight: ${detentions(c('overnight', g.overnight))} · at a weekend: ${detentions(c('weekend', g.weekend))} · repeat detentions: ${c('repeat', g.repeatDetentions)}`,
+    `Held overnight: ${detentionsAndChildren(g, k, scope, 'overnight')} · at a weekend: ${detentionsAndChildren(g, k, scope, 'weekend')} · repeat detentions: ${c('repeat', g.repeatDetentions)}`,
     `Escalation level reached: ${levels.length ? levels.join(' · ') : 'no outcomes yet'}`,
     ...TIMING_KEYS.map((key) => `${TIMING_LABELS[key]}: ${timingText(g.timings[key], k.suppress)}`),
     `Decline reasons: ${countList(g.declineReasons, declineLabel, (key, n) => c(`decline:${key}`, n))}`,
     `s.38(6) reasons (child stayed): ${countList(g.stayReasons, stayLabel, (key, n) => c(`stay:${key}`, n))}`,
   ];
+}
+
+/** The stay reason that records the local authority's failure to accommodate the child. */
+export const AUTHORITY_FAILURE_REASON: StayReason = 'no_accommodation_provided';
+
+/**
+ * One line per local authority: the detentions where the child stayed because the authority
+ * provided no accommodation. Under the 2017 Concordat (principle 6) the authority repays the
+ * force for such a detention, so these are the lines a finance lead needs. The count is the
+ * authority's own "s.38(6) reasons" cell, so suppression treats it as that cell.
+ */
+function principleSixLines(f: DigestFigures, k: Counts): string[] {
+  const measure = `stay:${AUTHORITY_FAILURE_REASON}`;
+  const count = (g: GroupFigures) =>
+    g.stayReasons.filter((r) => r.key === AUTHORITY_FAILURE_REASON).reduce((a, r) => a + r.count, 0);
+  return [
+    ...f.byLocalAuthority.map((g) => `${g.name}: ${detentions(k.n(scopeOf('la', g.id), measure, count(g)))}`),
+    `All local authorities: ${detentions(k.n('all', measure, count(f.total)))}`,
+  ];
+}
+
+/** "↑ 4", "↓ 2", "no change". */
+function change(now: number, before: number, unit = ''): string {
+  const d = now - before;
+  if (d === 0) return 'no change';
+  return `${d > 0 ? '↑' : '↓'} ${groupThousands(Math.abs(d))}${unit}`;
+}
+
+/**
+ * Each summary figure beside the previous period's. A change is printed only when both counts
+ * are (under suppression, one withheld count and the change would give it back).
+ */
+function comparisonLines(now: GroupFigures, before: GroupFigures, k: Counts, p: Counts): string[] {
+  const scopePrev = 'previous';
+  const countLine = (label: string, measure: string, a: number, b: number) => {
+    const shownNow = k.n('all', measure, a);
+    const shownBefore = p.n(scopePrev, measure, b);
+    const both = !k.hidden('all', measure) && !p.hidden(scopePrev, measure);
+    return `${label}: ${shownNow} (previous ${shownBefore}${both ? `, ${change(a, b)}` : ''})`;
+  };
+  const lines = [
+    countLine('Requests', 'requests', now.requests, before.requests),
+    countLine('Transferred', 'transferred', now.transferred, before.transferred),
+    countLine('Held in police detention (detentions)', 'detained', now.detained, before.detained),
+  ];
+  if (now.children && before.children) {
+    lines.push(
+      countLine(
+        'Held in police detention (children)',
+        'children:detained',
+        now.children.detained,
+        before.children.detained,
+      ),
+    );
+  }
+  lines.push(countLine('Held overnight (detentions)', 'overnight', now.overnight, before.overnight));
+  if (now.children && before.children) {
+    lines.push(
+      countLine(
+        'Held overnight (children)',
+        'children:overnight',
+        now.children.overnight,
+        before.children.overnight,
+      ),
+    );
+  }
+  lines.push(
+    countLine('Held at a weekend (detentions)', 'weekend', now.weekend, before.weekend),
+    countLine('Repeat detentions', 'repeat', now.repeatDetentions, before.repeatDetentions),
+  );
+  const rate = (g: GroupFigures) =>
+    g.transferred + g.detained === 0
+      ? null
+      : Math.round((g.transferred / (g.transferred + g.detained)) * 100);
+  const rateNow = rateText('all', now.transferred, now.detained, k);
+  const ratePrev = rateText(scopePrev, before.transferred, before.detained, p);
+  const rn = rate(now);
+  const rb = rate(before);
+  lines.push(
+    `Transfer rate: ${rateNow} (previous ${ratePrev}${rn !== null && rb !== null && /%$/.test(rateNow) && /%$/.test(ratePrev) ? `, ${change(rn, rb, ' points')}` : ''})`,
+  );
+  for (const key of TIMING_KEYS) {
+    const a = now.timings[key];
+    const b = before.timings[key];
+    const med = (t: TimingFigure) =>
+      t.medianMs === null
+        ? 'no cases'
+        : k.suppress && t.n < SUPPRESSION_THRESHOLD
+          ? WITHHELD
+          : formatElapsed(t.medianMs);
+    const ma = med(a);
+    const mb = med(b);
+    const both = a.medianMs !== null && b.medianMs !== null && ma !== WITHHELD && mb !== WITHHELD;
+    const diff =
+      both && a.medianMs !== null && b.medianMs !== null
+        ? a.medianMs === b.medianMs
+          ? ', no change'
+          : `, ${a.medianMs > b.medianMs ? '↑' : '↓'} ${formatElapsed(Math.abs(a.medianMs - b.medianMs))}`
+        : '';
+    lines.push(`${TIMING_LABELS[key]}, median: ${ma} (previous ${mb}${diff})`);
+  }
+  return lines;
 }
 
 function local(iso: string, zone: string): string {
@@ -159,10 +280,15 @@ export function buildDigestView(f: DigestFigures, o: DigestViewOptions): DigestM
     heading: 'Summary',
     lines: [
       `Children charged and refused bail, with a bed request: ${all('requests', t.requests)}`,
-      `Transferred to local authority accommodation: ${all('transferred', t.transferred)} · held in police detention: ${all('detained', t.detained)} · transfer rate ${rateText('all', t.transferred, t.detained, k)}`,
-      `Held overnight: ${detentions(all('overnight', t.overnight))} · held at a weekend: ${detentions(all('weekend', t.weekend))}`,
+      `Transferred to local authority accommodation: ${all('transferred', t.transferred)} · held in police detention: ${detentionsAndChildren(t, k, 'all', 'detained')} · transfer rate ${rateText('all', t.transferred, t.detained, k)}`,
+      `Held overnight: ${detentionsAndChildren(t, k, 'all', 'overnight')} · held at a weekend: ${detentionsAndChildren(t, k, 'all', 'weekend')}`,
       `Repeat detentions (same child within ${f.repeatWindowDays} days): ${all('repeat', t.repeatDetentions)}`,
       `Requests open now (made at any time): ${digestWide('openNow', f.openNow.count)}`,
+      ...(t.enteredInError !== undefined
+        ? [
+            `Entered in error: ${digestWide('enteredInError', t.enteredInError)}: cancelled as entered in error, so left out of every other count and timing in this digest`,
+          ]
+        : []),
       ...(s
         ? [
             `Small-count suppression is on: counts of 1 to 4 show as "${SUPPRESSED}", and "${COMPLEMENT}" marks a count withheld so that no "${SUPPRESSED}" can be worked out from the others; rates and timings resting on them are withheld, and so are case lists.`,
@@ -170,6 +296,17 @@ export function buildDigestView(f: DigestFigures, o: DigestViewOptions): DigestM
         : []),
     ],
   });
+  if (f.previous) {
+    sections.push({
+      heading: `Compared with the previous ${kindWord === 'Daily' ? 'day' : kindWord === 'Weekly' ? 'week' : 'period'} (${f.previous.period.label})`,
+      lines: comparisonLines(
+        t,
+        f.previous.total,
+        k,
+        s ? protectedCounts(protectPrevious(f.previous.total)) : plainCounts(),
+      ),
+    });
+  }
   sections.push({ heading: 'All requests', lines: groupLines(t, k, 'all') });
   for (const g of f.bySuite) {
     sections.push({ heading: `Custody suite: ${g.name}`, lines: groupLines(g, k, scopeOf('suite', g.id)) });
@@ -177,6 +314,11 @@ export function buildDigestView(f: DigestFigures, o: DigestViewOptions): DigestM
   for (const g of f.byLocalAuthority) {
     sections.push({ heading: `Local authority: ${g.name}`, lines: groupLines(g, k, scopeOf('la', g.id)) });
   }
+
+  sections.push({
+    heading: 'Local authority did not provide accommodation (Concordat principle 6: repayment)',
+    lines: principleSixLines(f, k),
+  });
 
   const repeatLines: string[] = [];
   const repeatChildren = digestWide('repeatChildren', f.repeatChildren);

@@ -100,9 +100,17 @@ function expectedRepeats(seed: SeedRequest[], from: number, to: number) {
   return { events, byChild };
 }
 
+const inError = (s: SeedRequest) => s.outcome?.outcome === 'cancelled_in_error';
+
 function expectedGroup(seed: SeedRequest[], from: number, to: number, keep: (s: SeedRequest) => boolean) {
-  const cohort = seed.filter((s) => t(s.request.chargedAt) >= from && t(s.request.chargedAt) < to && keep(s));
+  const charged = seed.filter(
+    (s) => t(s.request.chargedAt) >= from && t(s.request.chargedAt) < to && keep(s),
+  );
+  // Entered in error: left out of everything, and counted on its own.
+  const cohort = charged.filter((s) => !inError(s));
   const resolved = cohort.filter((s) => s.outcome);
+  const distinctChildren = (xs: SeedRequest[]) => new Set(xs.map((s) => s.child.index)).size;
+  const detainedRows = resolved.filter((s) => DETAINED.includes(s.outcome!.outcome));
   const outcomes = Object.fromEntries(
     CODES.map((c) => [c, resolved.filter((s) => s.outcome?.outcome === c).length]),
   );
@@ -121,6 +129,12 @@ function expectedGroup(seed: SeedRequest[], from: number, to: number, keep: (s: 
     detained: resolved.filter((s) => DETAINED.includes(s.outcome!.outcome)).length,
     overnight: resolved.filter((s) => s.outcome!.overnight).length,
     weekend: resolved.filter((s) => s.outcome!.weekend).length,
+    children: {
+      detained: distinctChildren(detainedRows),
+      overnight: distinctChildren(resolved.filter((s) => s.outcome!.overnight)),
+      weekend: distinctChildren(resolved.filter((s) => s.outcome!.weekend)),
+    },
+    enteredInError: charged.filter(inError).length,
     repeatDetentions: repeats.length,
     escalationLevels: countBy(resolved.map((s) => s.outcome!.escalationLevel)).sort((a, b) => a.key - b.key),
     timings: {
@@ -231,18 +245,39 @@ function checkAll(f: DigestFigures, seed: SeedRequest[], refs: Map<string, strin
     open.slice(0, 10).map((s) => refs.get(s.request.workflowId)),
   );
 
-  // Trend: requests and detentions per local Monday week, by charge time.
+  // Trend: requests, detentions and transfers per local Monday week, by charge time.
   for (const w of f.trend) {
     const inWeek = seed.filter(
       (s) =>
+        !inError(s) &&
         DateTime.fromISO(s.request.chargedAt, { zone: ZONE }).startOf('week').toISODate() === w.weekStart,
     );
-    expect({ week: w.weekStart, requests: w.requests, detained: w.detained }).toEqual({
+    expect({
+      week: w.weekStart,
+      requests: w.requests,
+      detained: w.detained,
+      transferred: w.transferred,
+    }).toEqual({
       week: w.weekStart,
       requests: inWeek.length,
       detained: inWeek.filter((s) => s.outcome && DETAINED.includes(s.outcome.outcome)).length,
+      transferred: inWeek.filter((s) => s.outcome && TRANSFERRED.includes(s.outcome.outcome)).length,
     });
   }
+
+  // The previous period: the same length, just before, with the same figures for its total.
+  const prev = f.previous!;
+  const localDays = (p: DigestPeriod) =>
+    DateTime.fromISO(p.lastDay, { zone: ZONE }).diff(DateTime.fromISO(p.firstDay, { zone: ZONE }), 'days')
+      .days + 1;
+  expect(t(prev.period.to)).toBe(from);
+  // The same number of local days (hours differ across a clock change).
+  expect(localDays(prev.period)).toBe(localDays(f.period));
+  expectGroup(
+    prev.total,
+    expectedGroup(seed, t(prev.period.from), t(prev.period.to), () => true),
+    'previous total',
+  );
   expect(f.trend.length).toBeGreaterThanOrEqual(12);
 }
 
@@ -285,7 +320,9 @@ describeEachBackend('digest queries on $name', (backend) => {
     expect(inWeek('2026-03-29T22:45:00.000Z')).toBe(true);
     const expectedCount = seed.filter(
       (s) =>
-        s.request.chargedAt >= '2026-03-23T00:00:00.000Z' && s.request.chargedAt < '2026-03-29T23:00:00.000Z',
+        !inError(s) &&
+        s.request.chargedAt >= '2026-03-23T00:00:00.000Z' &&
+        s.request.chargedAt < '2026-03-29T23:00:00.000Z',
     ).length;
     expect(f.total.requests).toBe(expectedCount);
     // The bridged child (PNC one night, name+DOB another) is a repeat this week.
@@ -305,6 +342,7 @@ describeEachBackend('digest queries on $name', (backend) => {
     expect(f.total.requests).toBe(
       seed.filter(
         (s) =>
+          !inError(s) &&
           s.request.chargedAt >= '2026-10-24T23:00:00.000Z' &&
           s.request.chargedAt < '2026-10-26T00:00:00.000Z',
       ).length,
@@ -325,6 +363,10 @@ describeEachBackend('digest queries on $name', (backend) => {
     expect(f.total.requests).toBeGreaterThan(150);
     expect(f.total.timings.requestToLeftCustody.n).toBeGreaterThan(20);
     expect(f.trend).toHaveLength(27);
+    // The seed exercises what the new figures are for: a child held twice, a request in error.
+    expect(f.total.children!.detained).toBeLessThan(f.total.detained);
+    expect(f.total.enteredInError).toBeGreaterThan(0);
+    expect(f.total.outcomes.cancelled_in_error).toBe(0);
 
     const text = renderDigestText(
       buildDigestView(f, { forceName: protocol.force.name, suppressSmallCounts: false }),
@@ -345,6 +387,8 @@ describeEachBackend('digest queries on $name', (backend) => {
       v.sections
         .flatMap((s) => s.lines)
         .filter((l) => !l.startsWith('Small-count suppression is on'))
+        // A change on the previous period is the difference of two printed counts, not a count.
+        .map((l) => l.replace(/, [↑↓] [\d,]+( points)?\)/g, ')'))
         .flatMap((l) =>
           [...l.replace(/level \d+/g, 'level').matchAll(/(?<![\w.:/<-])[1-4](?![\w.%:/-])/g)].map(() => l),
         );

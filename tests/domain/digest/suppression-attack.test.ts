@@ -57,6 +57,8 @@ interface Req {
   repeat: boolean;
   level: number;
   declined: boolean;
+  /** Which child: some children are held more than once. */
+  child: number;
 }
 
 function rng(seed: number): () => number {
@@ -94,12 +96,16 @@ function requests(seed: number, n: number): Req[] {
       repeat: held && r() < 0.2,
       level: outcome === null ? -1 : pick(r, [0, 1, 2, 3], [4, 3, 2, 1]),
       declined: outcome !== null && r() < 0.25,
+      child: Math.floor(r() * Math.max(2, n * 0.6)),
     };
   });
 }
 
-function aggregate(id: string, rows: readonly Req[]): GroupFigures {
+function aggregate(id: string, all: readonly Req[]): GroupFigures {
   const none = { n: 0, medianMs: null, p90Ms: null };
+  // Entered in error: out of every figure, counted on its own.
+  const rows = all.filter((q) => q.outcome !== 'cancelled_in_error');
+  const distinct = (xs: readonly Req[]) => new Set(xs.map((q) => q.child)).size;
   const outcomes = emptyOutcomeCounts();
   for (const q of rows) if (q.outcome) outcomes[q.outcome] += 1;
   const resolved = rows.filter((q) => q.outcome !== null);
@@ -119,6 +125,12 @@ function aggregate(id: string, rows: readonly Req[]): GroupFigures {
     detained: held.length,
     overnight: held.filter((q) => q.overnight).length,
     weekend: held.filter((q) => q.weekend).length,
+    children: {
+      detained: distinct(held),
+      overnight: distinct(held.filter((q) => q.overnight)),
+      weekend: distinct(held.filter((q) => q.weekend)),
+    },
+    enteredInError: all.length - rows.length,
     repeatDetentions: held.filter((q) => q.repeat).length,
     escalationLevels: levels,
     timings: {
@@ -167,11 +179,15 @@ function readSection(lines: readonly string[]): Map<string, number | null> {
     const head = line.slice(0, colon);
     const tokens = line.slice(colon + 2).split(' · ');
     tokens.forEach((token, i) => {
-      const m = /^(.*?)\s*(\d[\d,]*|<5|\[c\])(?: detentions?)?$/.exec(i === 0 ? `${head}: ${token}` : token);
+      const m = /^(.*?)\s*(\d[\d,]*|<5|\[c\])(?: detentions?)?(?:, (\d[\d,]*|<5|\[c\]) child(?:ren)?)?$/.exec(
+        i === 0 ? `${head}: ${token}` : token,
+      );
       if (!m) return;
       const label = `${head}/${(m[1] ?? '').replace(/:$/, '')}`;
-      const v = m[2] ?? '';
-      out.set(label, /^\d/.test(v) ? Number(v.replace(/,/g, '')) : null);
+      const value = (v: string) => (/^\d/.test(v) ? Number(v.replace(/,/g, '')) : null);
+      out.set(label, value(m[2] ?? ''));
+      // "18 detentions, 15 children": the children under their own label.
+      if (m[3] !== undefined) out.set(`${label}/children`, value(m[3]));
     });
   }
   return out;
@@ -232,6 +248,8 @@ function attack(f: DigestFigures, sections: ReadonlyArray<{ heading: string; lin
     set(L.overnight, g.overnight, true);
     set(L.weekend, g.weekend, true);
     set(L.repeat, g.repeatDetentions, true);
+    set(`${L.overnight}/children`, g.children?.overnight ?? 0, true);
+    set(`${L.weekend}/children`, g.children?.weekend ?? 0, true);
     g.escalationLevels.forEach((l) => set(L.level(l.key), l.count, true));
     set(L.decline, g.declineReasons[0]?.count ?? 0, true);
     // Never printed, but implied: transferred, detained, and the complements of the subsets.
@@ -249,6 +267,11 @@ function attack(f: DigestFigures, sections: ReadonlyArray<{ heading: string; lin
     for (const sub of [L.overnight, L.weekend, L.repeat])
       relations.push({ total: k('detained'), parts: [k(sub), k(`not ${sub}`)] });
     relations.push({ total: k(L.resolved), parts: [k(L.decline), k(`not ${L.decline}`)] });
+    // Detentions = children + the detentions of children already counted.
+    for (const sub of [L.overnight, L.weekend]) {
+      set(`${sub}/again`, (truth.get(k(sub)) ?? 0) - (truth.get(k(`${sub}/children`)) ?? 0), false);
+      relations.push({ total: k(sub), parts: [k(`${sub}/children`), k(`${sub}/again`)] });
+    }
   }
   // The summary prints the totals' transferred and detained, and the requests open now.
   const summary = readSection(sections.find((s) => s.heading === 'Summary')?.lines ?? []);
@@ -269,8 +292,9 @@ function attack(f: DigestFigures, sections: ReadonlyArray<{ heading: string; lin
   truth.set('openOther', f.openNow.count - f.total.stillOpen);
   fromSummary('Requests open now (made at any time)/Requests open now (made at any time)', 'openNow');
   relations.push({ total: 'openNow', parts: [key({ scope: 'all', label: L.open }), 'openOther'] });
-  // Columns: the total is the sum over suites, and over local authorities.
-  for (const label of labels) {
+  // Columns: the total is the sum over suites, and over local authorities (not for children: one
+  // child can be held in two suites).
+  for (const label of [...labels].filter((l) => !l.includes('/children') && !l.includes('/again'))) {
     for (const kind of ['suite', 'la']) {
       relations.push({
         total: key({ scope: 'all', label }),
@@ -324,6 +348,19 @@ describe('the suppression attack', () => {
       const text = view.sections.flatMap((s) => s.lines).join('\n');
       expect(text, `seed ${seed}`).not.toMatch(/transferred of/);
     }
+  });
+
+  it('reads distinct children and entered in error from the text (so the attack covers them)', () => {
+    const rows = requests(3, 45);
+    const f = figuresOf(rows, f0(rows));
+    const view = buildDigestView(f, { forceName: 'X', suppressSmallCounts: false });
+    const all = readSection(view.sections.find((s) => s.heading === 'All requests')?.lines ?? []);
+    expect(all.get(`${L.overnight}/children`)).toBe(f.total.children?.overnight);
+    expect(f.total.children!.overnight).toBeLessThan(f.total.overnight);
+    expect(f.total.enteredInError).toBeGreaterThan(0);
+    const shown = buildDigestView(f, { forceName: 'X', suppressSmallCounts: true });
+    const line = shown.sections[0]?.lines.find((l) => l.startsWith('Entered in error:')) ?? '';
+    expect(line).toMatch(/^Entered in error: (0|<5|\d{2,}|[5-9]):/);
   });
 
   it('prints the rate as withheld with nothing else beside it', () => {

@@ -112,6 +112,7 @@ describe('buildDigestView', () => {
       'All requests',
       'Custody suite: Northampton Criminal Justice Centre',
       'Local authority: West Northamptonshire Council',
+      'Local authority did not provide accommodation (Concordat principle 6: repayment)',
       'Repeat detentions (window 365 days)',
       'Requests still open',
     ]);
@@ -136,6 +137,98 @@ describe('buildDigestView', () => {
       'CN-OPEN1 · record NTH/9 · Northampton Criminal Justice Centre · West Northamptonshire Council · open 3h',
     );
     expect(text).toContain('…and 1 more.');
+  });
+
+  it('distinct children beside detentions, entered in error on a line of its own, principle 6 per authority', () => {
+    const children = { detained: 2, overnight: 3, weekend: 1 };
+    const f = figures({
+      total: group('all', 'All', { children, enteredInError: 2 }),
+      bySuite: [group('northampton-cjc', 'Northampton Criminal Justice Centre', { children })],
+      byLocalAuthority: [
+        group('west-northamptonshire', 'West Northamptonshire Council', { children }),
+        group('north-northamptonshire', 'North Northamptonshire Council', {
+          stayReasons: [{ key: 'no_secure_bed_serious_harm', count: 1 }],
+        }),
+      ],
+    });
+    const view = buildDigestView(f, { forceName: 'X', suppressSmallCounts: false });
+    const summary = view.sections.find((s) => s.heading === 'Summary')?.lines ?? [];
+    expect(summary).toContain(
+      'Held overnight: 4 detentions, 3 children · held at a weekend: 1 detention, 1 child',
+    );
+    expect(summary[1]).toContain('held in police detention: 3 detentions, 2 children');
+    expect(summary).toContain(
+      'Entered in error: 2: cancelled as entered in error, so left out of every other count and timing in this digest',
+    );
+    expect(view.sections[1]?.lines[3]).toBe(
+      'Held overnight: 4 detentions, 3 children · at a weekend: 1 detention, 1 child · repeat detentions: 1',
+    );
+    // West: 3 detentions for "LA provided no accommodation"; North: none (its one stay was another reason).
+    expect(view.sections.find((s) => s.heading.startsWith('Local authority did not provide'))?.lines).toEqual(
+      [
+        'West Northamptonshire Council: 3 detentions',
+        'North Northamptonshire Council: 0 detentions',
+        'All local authorities: 3 detentions',
+      ],
+    );
+  });
+
+  it('compares each summary figure with the previous period of the same length', () => {
+    const previous = {
+      period: computePeriod({ kind: 'weekly', now: '2013-02-25T08:00:00Z', timeZone: 'Europe/London' }),
+      total: group('all', 'All', {
+        requests: 9,
+        transferred: 6,
+        detained: 3,
+        overnight: 6,
+        weekend: 1,
+        repeatDetentions: 0,
+        children: { detained: 3, overnight: 5, weekend: 1 },
+        timings: {
+          chargeToRequest: { n: 9, medianMs: 40 * 60_000, p90Ms: 70 * 60_000 },
+          requestToAcknowledged: { n: 3, medianMs: 10 * 60_000, p90Ms: 20 * 60_000 },
+          requestToBedOffered: { n: 2, medianMs: 60 * 60_000, p90Ms: 60 * 60_000 },
+          requestToLeftCustody: { n: 6, medianMs: 150 * 60_000, p90Ms: 200 * 60_000 },
+        },
+      }),
+    };
+    const f = figures({
+      total: group('all', 'All', { children: { detained: 2, overnight: 3, weekend: 1 } }),
+      previous,
+    });
+    const view = buildDigestView(f, { forceName: 'X', suppressSmallCounts: false });
+    const section = view.sections.find((s) => s.heading.startsWith('Compared with'));
+    expect(section?.heading).toBe('Compared with the previous week (Mon 18 – Sun 24 Feb 2013)');
+    // By hand: now 12 requests, 6 transferred, 3 held (2 children), 4 overnight (3 children),
+    // 1 weekend, 1 repeat, rate 6/9 = 67%; before 9, 6, 3 (3), 6 (5), 1, 0, rate 6/9 = 67%.
+    expect(section?.lines).toEqual([
+      'Requests: 12 (previous 9, ↑ 3)',
+      'Transferred: 6 (previous 6, no change)',
+      'Held in police detention (detentions): 3 (previous 3, no change)',
+      'Held in police detention (children): 2 (previous 3, ↓ 1)',
+      'Held overnight (detentions): 4 (previous 6, ↓ 2)',
+      'Held overnight (children): 3 (previous 5, ↓ 2)',
+      'Held at a weekend (detentions): 1 (previous 1, no change)',
+      'Repeat detentions: 1 (previous 0, ↑ 1)',
+      'Transfer rate: 67% (previous 67%, no change)',
+      'Charge → request, median: 25m (previous 40m, ↓ 15m)',
+      'Request → acknowledged, median: 10m (previous 10m, no change)',
+      'Request → bed offered, median: no cases (previous 1h)',
+      'Request → child left custody, median: 2h 30m (previous 2h 30m, no change)',
+    ]);
+
+    // Suppressed: a change is printed only beside two printed counts.
+    const s = buildDigestView(f, { forceName: 'X', suppressSmallCounts: true });
+    const lines = s.sections.find((x) => x.heading.startsWith('Compared with'))?.lines ?? [];
+    expect(lines.length).toBe(13);
+    for (const l of lines) {
+      const m = /^[^:]+: (\S+) \(previous (\S+?)(?:, (.*))?\)$/.exec(l);
+      if (!m || l.includes('median') || l.startsWith('Transfer rate')) continue;
+      const shownBoth = /^\d/.test(m[1] ?? '') && /^\d/.test(m[2] ?? '');
+      expect(m[3] !== undefined, l).toBe(shownBoth);
+      for (const v of [m[1], m[2]]) expect(['1', '2', '3', '4'], l).not.toContain(v);
+    }
+    expect(lines).toContain('Requests: [c] (previous 9)');
   });
 
   it('shows long durations in days and hours', () => {
