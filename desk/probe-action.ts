@@ -21,7 +21,16 @@ export function probeAction(kind: RequestActionKind, view: RequestView, now: str
       return open ? { kind, questionId: open.id, answer: 'probe' } : null;
     }
     case 'confirm_transfer':
-      return { kind, leftCustodyAt: now };
+      // With no offer in chat, the form asks what was arranged by phone.
+      return view.offer
+        ? { kind, leftCustodyAt: now }
+        : {
+            kind,
+            leftCustodyAt: now,
+            arrangedOutsideChat: { provider: 'probe', accommodation: 'non_secure', transport: 'other' },
+          };
+    case 'record_left_cells':
+      return { kind, leftFor: 'court', leftAt: now };
     case 'record_stay':
       return { kind, reason: 'impracticable_other', explanation: 'probe explanation' };
     case 'cancel':

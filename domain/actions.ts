@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accommodationSchema, instantSchema } from './bed-request.js';
+import { recordedLeftForSchema } from './held-in-custody.js';
 import { cancelReasonSchema, declineReasonSchema, stayReasonSchema } from './outcomes.js';
 import { actorSchema } from './people.js';
 
@@ -43,9 +44,28 @@ export const answerInfoSchema = z.object({
   questionId: z.string().min(1),
   answer: z.string().trim().min(1, 'Write the answer').max(2000),
 });
+/**
+ * A transfer arranged outside chat (by phone) and never offered in Concordat: what the sergeant
+ * knows of it (docs/legal-rules.md, "A transfer arranged by phone").
+ */
+export const arrangedTransferSchema = z.object({
+  provider: z.string().trim().min(2, 'Name the provider or placement').max(200),
+  accommodation: accommodationSchema,
+  transport: transportSchema,
+});
+export type ArrangedTransfer = z.infer<typeof arrangedTransferSchema>;
+
 export const confirmTransferSchema = z.object({
   kind: z.literal('confirm_transfer'),
   leftCustodyAt: instantSchema,
+  /** Set when the transfer was arranged outside chat; absent when it follows the offer in chat. */
+  arrangedOutsideChat: arrangedTransferSchema.optional(),
+});
+/** The child left the cells for court, on bail or released (docs/legal-rules.md, "A stay is not the end"). */
+export const recordLeftCellsSchema = z.object({
+  kind: z.literal('record_left_cells'),
+  leftFor: recordedLeftForSchema,
+  leftAt: instantSchema,
 });
 export const recordStaySchema = z.object({
   kind: z.literal('record_stay'),
@@ -75,6 +95,7 @@ export const requestActionSchema = z.discriminatedUnion('kind', [
   answerInfoSchema,
   confirmTransferSchema,
   recordStaySchema,
+  recordLeftCellsSchema,
   cancelSchema,
 ]);
 export type RequestAction = z.infer<typeof requestActionSchema>;
@@ -90,6 +111,7 @@ export const CUSTODY_ACTIONS: readonly RequestActionKind[] = [
   'answer_info',
   'confirm_transfer',
   'record_stay',
+  'record_left_cells',
   'cancel',
 ];
 

@@ -11,6 +11,7 @@ export const ACTION_ROLES: Record<RequestActionKind, readonly Role[]> = {
   answer_info: ['custody'],
   confirm_transfer: ['custody'],
   record_stay: ['custody'],
+  record_left_cells: ['custody'],
   cancel: ['custody', 'admin'],
 };
 

@@ -4,7 +4,7 @@ import type { Accommodation } from './bed-request.js';
 import {
   CANCEL_REASON_LABELS,
   DECLINE_REASON_LABELS,
-  STAY_REASON_LABELS,
+  STAY_REASON_CHOICES,
   type CancelReason,
   type DeclineReason,
   type StayReason,
@@ -32,6 +32,7 @@ export const ACTION_LABELS: Record<OfferedKind, string> = {
   answer_info: 'Answer question',
   confirm_transfer: 'Confirm transfer',
   record_stay: 'Child stays',
+  record_left_cells: 'Child left the cells',
   cancel: 'Cancel request',
   view_details: 'View details',
 };
@@ -65,9 +66,13 @@ export function declineReasonsFor(view: Pick<RequestView, 'accommodation'>): Dec
   );
 }
 
-/** Stay reasons for this request: "no secure bed" (s.38(6)(b)) only where it could apply. */
+/**
+ * Stay reasons for this request, from the one coded list (`STAY_REASON_CHOICES`, the Concordat's
+ * definition of impracticable): "no secure bed" (s.38(6)(b)) only where it could apply. The
+ * reasons Note 16D rules out are never offered.
+ */
 export function stayReasonsFor(view: Pick<RequestView, 'accommodation' | 'age'>): StayReason[] {
-  return (Object.keys(STAY_REASON_LABELS) as StayReason[]).filter(
+  return STAY_REASON_CHOICES.filter(
     (r) => r !== 'no_secure_bed_serious_harm' || (view.accommodation === 'secure' && view.age >= 12),
   );
 }
@@ -101,12 +106,14 @@ export function availableActions(
   const add = (kind: OfferedKind, emphasis?: OfferedAction['emphasis']) =>
     out.push({ kind, label: ACTION_LABELS[kind], ...(emphasis ? { emphasis } : {}) });
   const open = isOpen(view);
+  // Held after a stay (docs/legal-rules.md, "A stay is not the end"): a bed is still sought.
+  const held = view.stay !== undefined;
   if (audience === 'responder') {
     if (open) {
       if (!view.acknowledged) add('acknowledge', 'primary');
       if (!view.offer) {
-        add('offer_bed', view.acknowledged ? 'primary' : undefined);
-        add('decline', 'danger');
+        add('offer_bed', view.acknowledged || held ? 'primary' : undefined);
+        if (!held) add('decline', 'danger');
       }
       add('request_info');
       // Only while open: once the child has left or stayed, the duty team needs the identity no
@@ -115,8 +122,10 @@ export function availableActions(
     }
   } else if (open) {
     if (view.questions.some((q) => !q.answer)) add('answer_info', 'primary');
-    if (view.offer) add('confirm_transfer', 'primary');
-    add('record_stay', 'danger');
+    // Without an offer in chat, Confirm transfer records one arranged by phone.
+    add('confirm_transfer', view.offer ? 'primary' : undefined);
+    if (held) add('record_left_cells', 'primary');
+    else add('record_stay', 'danger');
     add('cancel');
   }
   return grants ? out.filter((a) => mayTake(grants, a.kind, view)) : out;

@@ -33,6 +33,8 @@ export type RequestEvent =
   | { type: 'question_asked'; questionId: string }
   | { type: 'question_answered'; questionId: string }
   | { type: 'escalated'; level: number }
+  /** A stay recorded: the certificate produced, the child held, a bed still sought. */
+  | { type: 'stay_recorded' }
   | { type: 'resolved' };
 
 /**

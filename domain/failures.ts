@@ -14,12 +14,18 @@ export enum FailureCode {
   QuestionNotFound = 'QUESTION_NOT_FOUND',
   QuestionAlreadyAnswered = 'QUESTION_ALREADY_ANSWERED',
   DuplicateAction = 'DUPLICATE_ACTION',
+  /** A stay is already recorded: the child is held, a bed still sought (docs/legal-rules.md). */
+  StayAlreadyRecorded = 'STAY_ALREADY_RECORDED',
+  /** The time the child left the cells is in the future. */
+  LeftCellsInFuture = 'LEFT_CELLS_IN_FUTURE',
   // Law (PACE Code C Note 16D, s.38(6))
   StayReasonBehaviour = 'STAY_REASON_BEHAVIOUR',
   StayReasonOffence = 'STAY_REASON_OFFENCE',
   StayReasonNoSecureBedNotSecureRequest = 'STAY_REASON_NO_SECURE_BED_NOT_SECURE_REQUEST',
   StayReasonNoSecureBedUnder12 = 'STAY_REASON_NO_SECURE_BED_UNDER_12',
   StayReasonBedWasOffered = 'STAY_REASON_BED_WAS_OFFERED',
+  /** The stay's explanation gives a ground Note 16D rules out (`params.ground`: domain/legal/note-16d-screen.ts). */
+  StayExplanationNote16D = 'STAY_EXPLANATION_NOTE_16D',
   DeclineNoSecureBedNotSecureRequest = 'DECLINE_NO_SECURE_BED_NOT_SECURE_REQUEST',
   SecureUnder12 = 'SECURE_UNDER_12',
   OfferTypeMismatch = 'OFFER_TYPE_MISMATCH',
@@ -30,6 +36,8 @@ export enum FailureCode {
   UnknownCustodySuite = 'UNKNOWN_CUSTODY_SUITE',
   UnknownLocalAuthority = 'UNKNOWN_LOCAL_AUTHORITY',
   AlreadyOpen = 'ALREADY_OPEN',
+  /** The custody record's request has ended, other than as entered in error: nothing new starts. */
+  RecordAlreadyClosed = 'RECORD_ALREADY_CLOSED',
   // Delivery
   ChatRateLimited = 'CHAT_RATE_LIMITED',
   ChatUnavailable = 'CHAT_UNAVAILABLE',

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { certificateTemplateSchema } from './certificate.js';
 import { durationSchema } from './durations.js';
 import { platformSchema, roleSchema } from './people.js';
 
@@ -112,6 +113,11 @@ export const protocolSchema = z
     leads: z.array(destinationSchema).default([]),
     repeatDetention: z.object({ window: durationSchema.default('365d') }).default({}),
     retention: z.object({ personalData: durationSchema.default('730d') }).default({}),
+    /**
+     * The wording of the s.38(6) certificate, for the force's legal team to approve
+     * (docs/legal-rules.md, "The certificate"). Absent, or any part left out: the shipped wording.
+     */
+    certificate: certificateTemplateSchema.optional(),
     digest: z
       .object({
         daily: hhmm.default('07:30'),
@@ -119,6 +125,24 @@ export const protocolSchema = z
           .object({ day: z.number().int().min(1).max(7).default(1), time: hhmm.default('08:00') })
           .default({}),
         suppressSmallCounts: z.boolean().default(false),
+      })
+      .default({}),
+    /**
+     * A child held after a stay is recorded (docs/legal-rules.md, "A stay is not the end"): the
+     * review pages, every `every` and at the fixed local times `at`, to `notify`, until the child
+     * leaves the cells; and the grace after the court sitting after which, with nobody recording
+     * the child leaving, the request ends with the leaving time assumed. Defaults, so older files load.
+     */
+    heldInCustody: z
+      .object({
+        review: z
+          .object({
+            every: durationSchema.default('2h'),
+            at: z.array(hhmm).default(['00:00', '07:00']),
+            notify: z.array(z.string().min(1)).min(1).default(['responders']),
+          })
+          .default({}),
+        courtGrace: durationSchema.default('2h'),
       })
       .default({}),
     /** The stuck-request watchdog (docs/watchdog.md). Defaults, so older files still load. */
@@ -161,6 +185,14 @@ export const protocolSchema = z
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['ladder', 'overnight', 'notify', j],
+          message: `Unknown contact "${n}": add it under contacts`,
+        });
+    });
+    p.heldInCustody.review.notify.forEach((n, j) => {
+      if (!names.has(n))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['heldInCustody', 'review', 'notify', j],
           message: `Unknown contact "${n}": add it under contacts`,
         });
     });

@@ -1,9 +1,10 @@
 import type { ActionEnvelope, RequestAction } from './actions.js';
 import { requestWarnings, type BedRequestInput } from './bed-request.js';
 import { ACTION_ROLES, hasRole, isResponderFor } from './authorise.js';
-import { certificateText } from './certificate.js';
+import { certificateText, type CertificateTemplate } from './certificate.js';
 import { FailureCode, type Refusal } from './failures.js';
-import type { OutcomeCode } from './outcomes.js';
+import { screenStayExplanation } from './legal/note-16d-screen.js';
+import type { OutcomeCode, StayReason } from './outcomes.js';
 import { SYSTEM_ACTOR, type Actor, type RoleGrant } from './people.js';
 import type { RequestStatus, RequestView, Route } from './request-view.js';
 
@@ -16,10 +17,22 @@ import type { RequestStatus, RequestView, Route } from './request-view.js';
 /** A transfer time may be this far ahead of the checker's clock (chat and server clocks differ). */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
-export type ResolvingAction = Extract<RequestAction, { kind: 'confirm_transfer' | 'record_stay' | 'cancel' }>;
+export type ResolvingAction = Extract<
+  RequestAction,
+  { kind: 'confirm_transfer' | 'record_stay' | 'record_left_cells' | 'cancel' }
+>;
 
+/**
+ * An action that may end the request. A stay ends it only in histories recorded before a stay
+ * stopped being the end (`applyAction`'s `stayContinues`); test the view's outcome to know.
+ */
 export function isResolving(action: RequestAction): action is ResolvingAction {
-  return action.kind === 'confirm_transfer' || action.kind === 'record_stay' || action.kind === 'cancel';
+  return (
+    action.kind === 'confirm_transfer' ||
+    action.kind === 'record_stay' ||
+    action.kind === 'record_left_cells' ||
+    action.kind === 'cancel'
+  );
 }
 
 /** How an actor is named in a refusal or on a card: display name when the edge gave one. */
@@ -110,7 +123,18 @@ function checkState(view: RequestView, action: RequestAction, nowIso: string): R
       return null;
     }
     case 'confirm_transfer': {
-      if (!offered) return refuse(FailureCode.NoBedOffered);
+      const arranged = action.arrangedOutsideChat;
+      // A transfer arranged by phone needs no offer in chat, but the same law holds for its bed.
+      if (!offered && !arranged) return refuse(FailureCode.NoBedOffered);
+      if (arranged?.accommodation === 'secure' && view.age < 12) {
+        return refuse(FailureCode.SecureUnder12, { age: view.age });
+      }
+      if (arranged?.accommodation === 'secure' && view.accommodation === 'non_secure') {
+        return refuse(FailureCode.OfferTypeMismatch, {
+          requested: view.accommodation,
+          offered: arranged.accommodation,
+        });
+      }
       const left = Date.parse(action.leftCustodyAt);
       if (Number.isNaN(left)) return refuse(FailureCode.InvalidInput, { field: 'leftCustodyAt' });
       if (left < Date.parse(view.chargedAt)) {
@@ -121,7 +145,21 @@ function checkState(view: RequestView, action: RequestAction, nowIso: string): R
       }
       return null;
     }
+    case 'record_left_cells': {
+      const left = Date.parse(action.leftAt);
+      if (Number.isNaN(left)) return refuse(FailureCode.InvalidInput, { field: 'leftAt' });
+      if (left < Date.parse(view.chargedAt)) {
+        return refuse(FailureCode.TransferBeforeCharge, { chargedAt: view.chargedAt });
+      }
+      if (left > Date.parse(nowIso) + FUTURE_TOLERANCE_MS) {
+        return refuse(FailureCode.LeftCellsInFuture, { now: nowIso });
+      }
+      return null;
+    }
     case 'record_stay':
+      if (view.stay) {
+        return refuse(FailureCode.StayAlreadyRecorded, { by: actorLabel(view.stay.by), at: view.stay.at });
+      }
       switch (action.reason) {
         // PACE Code C Note 16D: neither makes a transfer impracticable.
         case 'child_behaviour':
@@ -152,6 +190,8 @@ function checkState(view: RequestView, action: RequestAction, nowIso: string): R
           return null;
         case 'impracticable_extreme_weather':
         case 'impracticable_other':
+        case 'impracticable_medical':
+        case 'impracticable_court_too_soon':
           return null;
       }
       return null;
@@ -173,13 +213,34 @@ export function checkAction(
   return checkRole(view, grants, envelope.action) ?? checkState(view, envelope.action, nowIso);
 }
 
+/**
+ * The Note 16D screen of a stay's explanation (domain/legal/note-16d-screen.ts), as a refusal.
+ * Separate from `checkAction` so the workflow can guard it with `patched()` for histories recorded
+ * before it; the request desk applies both.
+ */
+export function stayExplanationRefusal(view: RequestView, action: RequestAction): Refusal | null {
+  if (action.kind !== 'record_stay') return null;
+  const ground = screenStayExplanation({
+    reason: action.reason,
+    explanation: action.explanation,
+    accommodation: view.accommodation,
+  });
+  return ground ? refuse(FailureCode.StayExplanationNote16D, { ground }) : null;
+}
+
 /** The outcome a resolving action records. */
 export function outcomeFor(view: RequestView, action: ResolvingAction): OutcomeCode {
   switch (action.kind) {
     case 'confirm_transfer':
-      return (view.offer?.accommodation ?? view.accommodation) === 'secure'
+      return (action.arrangedOutsideChat?.accommodation ??
+        view.offer?.accommodation ??
+        view.accommodation) === 'secure'
         ? 'transferred_secure'
         : 'transferred_non_secure';
+    case 'record_left_cells':
+      // Held after a stay: the stay's outcome. Before any stay: to court, or bailed or released.
+      if (view.stay) return view.stay.code;
+      return action.leftFor === 'court' ? 'court_before_transfer' : 'released_or_bailed';
     case 'record_stay':
       switch (action.reason) {
         case 'no_accommodation_provided':
@@ -188,13 +249,17 @@ export function outcomeFor(view: RequestView, action: ResolvingAction): OutcomeC
           return 'detained_no_secure_bed';
         case 'impracticable_extreme_weather':
         case 'impracticable_other':
+        case 'impracticable_medical':
+        case 'impracticable_court_too_soon':
         case 'child_behaviour':
         case 'nature_of_offence':
           return 'detained_impracticable';
       }
       return 'detained_impracticable';
     case 'cancel':
-      return action.reason === 'entered_in_error' ? 'cancelled_in_error' : 'released_or_bailed';
+      if (action.reason === 'entered_in_error') return 'cancelled_in_error';
+      // Bailed or released after a stay: the child was still held after charge until then.
+      return view.stay ? view.stay.code : 'released_or_bailed';
   }
 }
 
@@ -202,6 +267,7 @@ export function outcomeFor(view: RequestView, action: ResolvingAction): OutcomeC
 export function statusOf(view: Omit<RequestView, 'status'>): RequestStatus {
   if (view.outcome) return 'resolved';
   if (view.offer) return 'bed_offered';
+  if (view.stay) return 'held_bed_sought';
   if (view.declines.length > 0) return 'declined';
   if (view.acknowledged) return 'acknowledged';
   return 'awaiting_acknowledgement';
@@ -259,7 +325,16 @@ export function applyAction(
   view: RequestView,
   envelope: ActionEnvelope,
   nowIso: string,
-  options: { timeZone?: string } = {},
+  options: {
+    timeZone?: string;
+    /** The protocol's certificate wording (domain/certificate.ts); absent, the shipped default. */
+    certificate?: CertificateTemplate | undefined;
+    /**
+     * A stay keeps the request open, held with a bed still sought (docs/legal-rules.md, "A stay
+     * is not the end"). False only when replaying histories recorded before that (the stay ended them).
+     */
+    stayContinues?: boolean;
+  } = {},
 ): RequestView {
   const { actor, action } = envelope;
   const seen = view.acknowledged ?? { by: actor, at: nowIso };
@@ -304,40 +379,112 @@ export function applyAction(
         at: nowIso,
         by: actor,
         leftCustodyAt: action.leftCustodyAt,
+        ...stayFacts(view),
+        leftCellsAt: action.leftCustodyAt,
+        leftCellsAssumed: false,
+        leftCellsFor: 'transfer',
+        ...(action.arrangedOutsideChat ? { arrangedOutsideChat: { ...action.arrangedOutsideChat } } : {}),
       };
       break;
     case 'record_stay': {
       const code = outcomeFor(view, action);
-      next.outcome = {
-        code,
-        at: nowIso,
+      const certificate = certificateText({
+        view,
+        reason: action.reason,
+        explanation: action.explanation,
         by: actor,
-        stayReason: action.reason,
-        certificate: certificateText({
-          view,
-          reason: action.reason,
-          explanation: action.explanation,
-          by: actor,
-          at: nowIso,
-          ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-        }),
-      };
+        at: nowIso,
+        ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+        template: options.certificate,
+      });
+      if (options.stayContinues) {
+        next.stay = { code, at: nowIso, by: actor, reason: action.reason, certificate };
+      } else {
+        next.outcome = { code, at: nowIso, by: actor, stayReason: action.reason, certificate };
+      }
       break;
     }
+    case 'record_left_cells':
+      next.outcome = {
+        code: outcomeFor(view, action),
+        at: nowIso,
+        by: actor,
+        ...stayFacts(view),
+        leftCellsAt: action.leftAt,
+        leftCellsAssumed: false,
+        leftCellsFor: action.leftFor,
+      };
+      break;
     case 'cancel':
-      next.outcome = { code: outcomeFor(view, action), at: nowIso, by: actor, cancelReason: action.reason };
+      next.outcome = {
+        code: outcomeFor(view, action),
+        at: nowIso,
+        by: actor,
+        cancelReason: action.reason,
+        ...stayFacts(view),
+        // No time was given: the child is taken to have left when the sergeant said so.
+        ...(action.reason === 'entered_in_error'
+          ? {}
+          : {
+              leftCellsAt: nowIso,
+              leftCellsAssumed: true,
+              leftCellsFor: action.reason === 'bailed' ? ('bailed' as const) : ('released' as const),
+            }),
+      };
       break;
   }
   return withStatus(next);
 }
 
-/** The court sitting came before any transfer: the workflow's hard deadline (PACE s.46). */
+/** A recorded stay's reason and certificate, kept on the outcome when the held child leaves. */
+function stayFacts(view: RequestView): { stayReason?: StayReason; certificate?: string } {
+  return view.stay ? { stayReason: view.stay.reason, certificate: view.stay.certificate } : {};
+}
+
+/**
+ * The court sitting came before any transfer: the workflow's hard deadline (PACE s.46). The child
+ * is taken to have left for court at the sitting (assumed: nobody recorded it).
+ */
 export function applyCourtDeadline(view: RequestView, nowIso: string): RequestView {
   return withStatus({
     ...view,
     updatedAt: nowIso,
-    outcome: { code: 'court_before_transfer', at: nowIso, by: SYSTEM_ACTOR },
+    outcome: {
+      code: 'court_before_transfer',
+      at: nowIso,
+      by: SYSTEM_ACTOR,
+      leftCellsAt: nowIso,
+      leftCellsAssumed: true,
+      leftCellsFor: 'court',
+    },
   });
+}
+
+/**
+ * A held child (a stay recorded) whom nobody recorded leaving, at the court sitting plus the grace
+ * period: the request ends with the stay's outcome, and the child is assumed to have left for court
+ * at the sitting (docs/legal-rules.md, "A stay is not the end"; PACE s.46).
+ */
+export function applyLeftCellsAssumed(view: RequestView, nowIso: string): RequestView {
+  if (!view.stay) return applyCourtDeadline(view, nowIso);
+  return withStatus({
+    ...view,
+    updatedAt: nowIso,
+    outcome: {
+      code: view.stay.code,
+      at: nowIso,
+      by: SYSTEM_ACTOR,
+      ...stayFacts(view),
+      leftCellsAt: view.nextCourtSitting,
+      leftCellsAssumed: true,
+      leftCellsFor: 'court',
+    },
+  });
+}
+
+/** A review page sent while the child is held. */
+export function applyReview(view: RequestView, nowIso: string): RequestView {
+  return { ...view, updatedAt: nowIso, reviews: [...(view.reviews ?? []), { at: nowIso }] };
 }
 
 /** Records an escalation step on the view (the level reached never goes down). */

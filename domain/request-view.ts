@@ -1,10 +1,17 @@
 import type { Transport } from './actions.js';
 import type { Accommodation, RequestWarning } from './bed-request.js';
+import type { LeftCellsFor } from './held-in-custody.js';
 import type { CancelReason, DeclineReason, OutcomeCode, StayReason } from './outcomes.js';
 import type { Actor } from './people.js';
 
 export type RequestStatus =
-  'awaiting_acknowledgement' | 'acknowledged' | 'bed_offered' | 'declined' | 'resolved';
+  | 'awaiting_acknowledgement'
+  | 'acknowledged'
+  | 'bed_offered'
+  | 'declined'
+  /** A stay was recorded (the certificate produced) and the child is still in the cells: a bed is still sought. */
+  | 'held_bed_sought'
+  | 'resolved';
 
 export type Route = 'in_hours' | 'out_of_hours';
 
@@ -51,6 +58,21 @@ export interface RequestView {
   }>;
   escalationLevel: number;
   escalations: Array<{ level: number; name: string; at: string }>;
+  /**
+   * The stay recorded with its s.38(6) certificate, while the child is still held and a bed is
+   * still sought (docs/legal-rules.md, "A stay is not the end"). The request ends when the child
+   * leaves the cells; its outcome then keeps the stay's reason and certificate.
+   */
+  stay?: {
+    /** The outcome the stay gives when the child leaves for court or on bail. */
+    code: OutcomeCode;
+    at: string;
+    by: Actor;
+    reason: StayReason;
+    certificate: string;
+  };
+  /** Review pages sent while held (docs/legal-rules.md, "A stay is not the end"). */
+  reviews?: Array<{ at: string }>;
   outcome?: {
     code: OutcomeCode;
     at: string;
@@ -60,6 +82,13 @@ export interface RequestView {
     cancelReason?: CancelReason;
     /** The s.38(6) certificate text produced for court, when the child stayed. */
     certificate?: string;
+    /** When the child really left the police cells (absent in outcomes recorded before it existed). */
+    leftCellsAt?: string;
+    /** Nobody recorded when the child left: the time is inferred (the court sitting, or the click). */
+    leftCellsAssumed?: boolean;
+    leftCellsFor?: LeftCellsFor;
+    /** A transfer arranged outside chat (by phone), confirmed by the sergeant without an offer in chat. */
+    arrangedOutsideChat?: { provider: string; accommodation: Accommodation; transport: Transport };
   };
   /** The last change, for "updated 3 min ago" and App Home ordering. */
   updatedAt: string;
@@ -69,7 +98,7 @@ export interface EscalationPageView {
   request: RequestView;
   level: number;
   stepName: string;
-  reason: 'not_acknowledged' | 'no_bed_offered' | 'not_resolved' | 'overnight';
+  reason: 'not_acknowledged' | 'no_bed_offered' | 'not_resolved' | 'overnight' | 'held_review';
   /** Minutes since the request was made, at the time of the page. */
   minutesOpen: number;
 }

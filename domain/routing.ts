@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 import type { BedRequestInput } from './bed-request.js';
+import type { CertificateTemplate } from './certificate.js';
+import type { HeldSettings } from './held-in-custody.js';
 import type { Destination, EscalationCondition, Person, Protocol } from './protocol.js';
 import type { Route } from './request-view.js';
 
@@ -87,6 +89,13 @@ export interface ProtocolSnapshot {
   people: Person[];
   leads: Destination[];
   repeatWindowMs: number;
+  /** The certificate's wording (domain/certificate.ts). Absent in older snapshots: the shipped default. */
+  certificate?: CertificateTemplate;
+  /**
+   * The review ladder of a child held after a stay, and the court grace (domain/held-in-custody.ts).
+   * Absent in snapshots taken before it existed: the workflow then uses the defaults.
+   */
+  held?: HeldSettings;
 }
 
 export class RoutingError extends Error {
@@ -131,7 +140,17 @@ export function snapshotFor(
       ? { level: protocol.ladder.overnight.level, notify: [...protocol.ladder.overnight.notify] }
       : undefined;
 
-  const named = new Set([...steps.flatMap((s) => s.notify), ...(overnight?.notify ?? [])]);
+  const held: HeldSettings = {
+    reviewEveryMs: protocol.heldInCustody.review.every,
+    reviewAt: [...protocol.heldInCustody.review.at],
+    reviewNotify: [...protocol.heldInCustody.review.notify],
+    courtGraceMs: protocol.heldInCustody.courtGrace,
+  };
+  const named = new Set([
+    ...steps.flatMap((s) => s.notify),
+    ...(overnight?.notify ?? []),
+    ...held.reviewNotify,
+  ]);
   const contacts: Record<string, Destination[]> = {};
   for (const name of named) {
     if (name === 'responders') contacts[name] = [...responderDestinations];
@@ -156,6 +175,8 @@ export function snapshotFor(
     })),
     leads: [...protocol.leads],
     repeatWindowMs: protocol.repeatDetention.window,
+    certificate: protocol.certificate,
+    held,
   };
 }
 

@@ -15,6 +15,18 @@ export interface OutcomeRecord {
   /** When the child left custody (transfer), or when the request ended otherwise. */
   endedAt: string;
   leftCustodyAt?: string;
+  /**
+   * When the child really left the police cells (to court, on bail, released or transferred), for
+   * the time held and the flags; absent on outcomes recorded before migration 7, and for a request
+   * entered in error (never a detention).
+   */
+  leftCellsAt?: string;
+  /** True when nobody recorded the time: the court sitting, or the time of the click, is taken. */
+  leftCellsAssumed?: boolean;
+  /** How the child left: court, bailed, released, transfer. */
+  leftCellsFor?: string;
+  /** A transfer confirmed without an offer in chat (arranged by phone); absent for other outcomes. */
+  transferArrangedOutsideChat?: boolean;
   escalationLevel: number;
   overnight: boolean;
   weekend: boolean;
@@ -42,6 +54,10 @@ interface OutcomeRow {
   bed_offered_at: Date | string | null;
   ended_at: Date | string;
   left_custody_at: Date | string | null;
+  left_cells_at: Date | string | null;
+  left_cells_assumed: boolean | null;
+  left_cells_for: string | null;
+  transfer_arranged_outside_chat: boolean | null;
   escalation_level: number;
   overnight: boolean;
   weekend: boolean;
@@ -69,10 +85,12 @@ export class SqlOutcomesStore implements OutcomesStore {
       const inserted = await tx.query(
         `INSERT INTO outcomes (workflow_id, outcome, custody_suite_id, local_authority_id, charged_at,
            requested_at, acknowledged_at, bed_offered_at, ended_at, left_custody_at, escalation_level,
-           overnight, weekend, stay_reason, cancel_reason, decline_reasons, actors, certificate_enc)
+           overnight, weekend, stay_reason, cancel_reason, decline_reasons, actors, certificate_enc,
+           left_cells_at, left_cells_assumed, left_cells_for, transfer_arranged_outside_chat)
          SELECT r.workflow_id, $2, r.custody_suite_id, r.local_authority_id, $3::timestamptz,
            $4::timestamptz, $5::timestamptz, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9,
-           $10, $11, $12, $13, $14::text::jsonb, $15::text::jsonb, $16
+           $10, $11, $12, $13, $14::text::jsonb, $15::text::jsonb, $16,
+           $17::timestamptz, $18::boolean, $19, $20::boolean
          FROM requests r WHERE r.workflow_id = $1
          ON CONFLICT (workflow_id) DO NOTHING
          RETURNING workflow_id`,
@@ -93,6 +111,10 @@ export class SqlOutcomesStore implements OutcomesStore {
           json(outcome.declineReasons),
           json(outcome.actors),
           certificateEnc,
+          outcome.leftCellsAt ?? null,
+          outcome.leftCellsAssumed ?? null,
+          outcome.leftCellsFor ?? null,
+          outcome.transferArrangedOutsideChat ?? null,
         ],
       );
       if (inserted.length > 0) {
@@ -116,7 +138,8 @@ export class SqlOutcomesStore implements OutcomesStore {
     const rows = await this.sql.query<OutcomeRow>(
       `SELECT workflow_id, outcome, charged_at, requested_at, acknowledged_at, bed_offered_at, ended_at,
          left_custody_at, escalation_level, overnight, weekend, stay_reason, cancel_reason,
-         decline_reasons, actors, certificate_enc
+         decline_reasons, actors, certificate_enc, left_cells_at, left_cells_assumed, left_cells_for,
+         transfer_arranged_outside_chat
        FROM outcomes WHERE workflow_id = $1`,
       [workflowId],
     );
@@ -125,6 +148,7 @@ export class SqlOutcomesStore implements OutcomesStore {
     const acknowledgedAt = toIsoOrUndefined(r.acknowledged_at);
     const bedOfferedAt = toIsoOrUndefined(r.bed_offered_at);
     const leftCustodyAt = toIsoOrUndefined(r.left_custody_at);
+    const leftCellsAt = toIsoOrUndefined(r.left_cells_at);
     return {
       workflowId: r.workflow_id,
       outcome: r.outcome,
@@ -134,6 +158,12 @@ export class SqlOutcomesStore implements OutcomesStore {
       ...(bedOfferedAt ? { bedOfferedAt } : {}),
       endedAt: toIso(r.ended_at),
       ...(leftCustodyAt ? { leftCustodyAt } : {}),
+      ...(leftCellsAt ? { leftCellsAt } : {}),
+      ...(r.left_cells_assumed !== null ? { leftCellsAssumed: r.left_cells_assumed } : {}),
+      ...(r.left_cells_for !== null ? { leftCellsFor: r.left_cells_for } : {}),
+      ...(r.transfer_arranged_outside_chat !== null
+        ? { transferArrangedOutsideChat: r.transfer_arranged_outside_chat }
+        : {}),
       escalationLevel: Number(r.escalation_level),
       overnight: r.overnight,
       weekend: r.weekend,

@@ -1,5 +1,6 @@
 import type { RequestActionKind } from '../../domain/actions.js';
 import { FailureCode, type Refusal } from '../../domain/failures.js';
+import { NOTE_16D_SUMMARY } from '../../domain/legal/note-16d-screen.js';
 import { OUTCOME_LABELS, type OutcomeCode } from '../../domain/outcomes.js';
 import { ACTION_LABELS, formatTime } from './view-text.js';
 
@@ -95,6 +96,18 @@ const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
     '“No secure bed available” is not a reason to decline this request: non-secure accommodation was ' +
     'asked for, and the local authority must provide it (Children Act 1989 s.21(2)(b)). Offer a ' +
     'non-secure bed, or choose another reason. Nothing was recorded.',
+  [FailureCode.StayExplanationNote16D]: (x) => {
+    const given =
+      x?.ground === 'offence'
+        ? 'the nature of the offence'
+        : x?.ground === 'no_secure_bed'
+          ? 'the lack of a secure bed, for a request for non-secure accommodation,'
+          : 'the child’s behaviour';
+    return (
+      `Your explanation gives ${given} as the reason the child stays. ${NOTE_16D_SUMMARY} ` +
+      'Change the explanation to say what made the move impossible. Nothing was recorded.'
+    );
+  },
   [FailureCode.StayReasonNoSecureBedUnder12]: () =>
     '“No secure bed” (s.38(6)(b)) applies only to a child aged 12 or over. Choose another reason.',
   [FailureCode.StayReasonBedWasOffered]: (x) =>
@@ -111,6 +124,11 @@ const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
     'Check the date and time and try again.',
   [FailureCode.TransferInFuture]: () =>
     'The time the child left custody is in the future. Confirm the transfer once the child has left.',
+  [FailureCode.StayAlreadyRecorded]: (x) =>
+    `A stay is already recorded on this request${byAt(x)}, and its certificate produced. The child is ` +
+    'held and a bed is still sought: confirm a transfer if one is found, or record when the child left the cells.',
+  [FailureCode.LeftCellsInFuture]: () =>
+    'The time the child left the cells is in the future. Record it once the child has left.',
   [FailureCode.InvalidInput]: (x) =>
     `Something in the form was not valid${x?.field ? ` (${String(x.field)})` : ''}. ` +
     'Check the highlighted fields and try again.',
@@ -123,6 +141,19 @@ const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
   [FailureCode.AlreadyOpen]: (x) =>
     `A bed request for custody record ${p(x, 'custodyRecordNumber', 'this record')} is already open` +
     `${x?.caseRef ? ` (${String(x.caseRef)})` : ''}. Follow that request’s thread instead of starting another.`,
+  [FailureCode.RecordAlreadyClosed]: (x) => {
+    const outcome = outcomeWord(x);
+    const at = when(x, 'at');
+    const ref = x?.caseRef ? String(x.caseRef) : null;
+    return (
+      `Custody record ${p(x, 'custodyRecordNumber', 'this record')} already had a bed request` +
+      `${ref ? ` (${ref})` : ''}, which closed${outcome ? `: ${outcome}` : ''}${at ? ` at ${at}` : ''}. ` +
+      'Nothing new was started. If the child was charged again and refused bail, start a request under ' +
+      'the new custody record number. If that outcome is wrong, ask your Concordat administrator to ' +
+      `correct it, quoting ${ref ?? 'the case reference'}. Only a request cancelled as “Entered in error” ` +
+      'can be started again on the same custody record.'
+    );
+  },
   [FailureCode.ChatRateLimited]: () =>
     'Slack or Teams asked us to slow down. The message will be sent automatically in a moment.',
   [FailureCode.ChatUnavailable]: () =>

@@ -3,6 +3,7 @@ import { TRANSPORT_LABELS } from '../../domain/actions.js';
 import type { Accommodation, RequestWarning } from '../../domain/bed-request.js';
 import type { RequestEvent } from '../../domain/chat-port.js';
 import { formatDuration } from '../../domain/durations.js';
+import { LEFT_CELLS_FOR_LABELS } from '../../domain/held-in-custody.js';
 import {
   CANCEL_REASON_LABELS,
   DECLINE_REASON_LABELS,
@@ -31,6 +32,7 @@ export const STATUS_LABELS: Record<RequestStatus, string> = {
   acknowledged: 'Acknowledged, no bed offered yet',
   bed_offered: 'Bed offered, waiting for the transfer',
   declined: 'Declined, no bed offered',
+  held_bed_sought: 'Held in custody, bed still sought',
   resolved: 'Closed',
 };
 
@@ -144,6 +146,10 @@ export function timelineLines(view: RequestView, zone: string = DEFAULT_ZONE): s
   if (view.offer)
     lines.push(`Bed offered ${t(view.offer.at)} by ${actorName(view.offer.by)}: ${offerText(view.offer)}`);
   for (const e of view.escalations) lines.push(`Escalated to level ${e.level} ${t(e.at)}: ${e.name}`);
+  if (view.stay) lines.push(stayText(view, zone));
+  const reviews = view.reviews ?? [];
+  const lastReview = reviews.at(-1);
+  if (lastReview) lines.push(`Review pages while held: ${reviews.length}, the last ${t(lastReview.at)}`);
   if (view.outcome) lines.push(outcomeText(view, zone));
   return lines;
 }
@@ -153,11 +159,34 @@ export function offerText(offer: NonNullable<RequestView['offer']>): string {
   return `${ACCOMMODATION_LABELS[offer.accommodation]} bed at ${offer.provider}; transport: ${TRANSPORT_LABELS[offer.transport]}${notes}`;
 }
 
+/** The stay recorded on a request whose child is still held, a bed still sought. */
+export function stayText(view: RequestView, zone: string = DEFAULT_ZONE): string {
+  const s = view.stay;
+  if (!s) return statusLabel(view);
+  return (
+    `Stay recorded ${formatTime(s.at, zone)} by ${actorName(s.by)}: ${STAY_REASON_LABELS[s.reason]}. ` +
+    'Certificate produced; the child is held and a bed is still sought.'
+  );
+}
+
 export function outcomeText(view: RequestView, zone: string = DEFAULT_ZONE): string {
   const o = view.outcome;
   if (!o) return statusLabel(view);
   const parts = [`${OUTCOME_LABELS[o.code]} (${formatTime(o.at, zone)}, ${actorName(o.by)})`];
+  if (o.arrangedOutsideChat) {
+    parts.push(
+      `arranged outside chat: ${ACCOMMODATION_LABELS[o.arrangedOutsideChat.accommodation]} bed at ` +
+        `${o.arrangedOutsideChat.provider}; transport: ${TRANSPORT_LABELS[o.arrangedOutsideChat.transport]}`,
+    );
+  }
   if (o.leftCustodyAt) parts.push(`left custody ${formatTime(o.leftCustodyAt, zone)}`);
+  if (o.leftCellsAt && o.leftCellsFor && o.leftCellsFor !== 'transfer') {
+    parts.push(
+      `${LEFT_CELLS_FOR_LABELS[o.leftCellsFor].toLowerCase()} ${formatTime(o.leftCellsAt, zone)}` +
+        (o.leftCellsAssumed ? ' (assumed: nobody recorded it)' : ''),
+    );
+  }
+  if (o.leftCellsAt) parts.push(`held ${elapsed(view.chargedAt, o.leftCellsAt)} after charge`);
   if (o.stayReason) parts.push(`reason: ${STAY_REASON_LABELS[o.stayReason]}`);
   if (o.cancelReason) parts.push(`reason: ${CANCEL_REASON_LABELS[o.cancelReason]}`);
   return parts.join('; ');
@@ -202,6 +231,11 @@ export function eventText(view: RequestView, event: RequestEvent, zone: string =
       const e = view.escalations.filter((x) => x.level === event.level).at(-1);
       return `Escalated to level ${event.level}${e ? `: ${e.name}` : ''}.`;
     }
+    case 'stay_recorded':
+      return (
+        `${view.stay ? stayText(view, zone) : 'Stay recorded.'} Review pages go out until the child leaves ` +
+        'the cells. Confirm a transfer if a bed is found, or record when the child left for court or was bailed.'
+      );
     case 'resolved':
       return outcomeText(view, zone);
   }
@@ -212,6 +246,7 @@ const ESCALATION_REASON_TEXT: Record<EscalationPageView['reason'], string> = {
   no_bed_offered: 'no bed offered',
   not_resolved: 'not resolved',
   overnight: 'the child is still in custody at midnight',
+  held_review: 'held in police custody after a stay, and a bed is still sought',
 };
 
 export function escalationText(page: EscalationPageView): string {

@@ -16,6 +16,7 @@ export const ACTION_IDS = {
   answerInfo: 'concordat.answer_info',
   confirmTransfer: 'concordat.confirm_transfer',
   recordStay: 'concordat.record_stay',
+  recordLeftCells: 'concordat.record_left_cells',
   cancel: 'concordat.cancel',
 } as const;
 
@@ -28,6 +29,7 @@ export const VIEW_IDS = {
   answerInfo: 'concordat.answer_info_form',
   confirmTransfer: 'concordat.confirm_transfer_form',
   recordStay: 'concordat.record_stay_form',
+  recordLeftCells: 'concordat.record_left_cells_form',
   cancel: 'concordat.cancel_form',
 } as const;
 
@@ -39,6 +41,7 @@ export const MODAL_FOR: Partial<Record<RequestActionKind, string>> = {
   answer_info: VIEW_IDS.answerInfo,
   confirm_transfer: VIEW_IDS.confirmTransfer,
   record_stay: VIEW_IDS.recordStay,
+  record_left_cells: VIEW_IDS.recordLeftCells,
   cancel: VIEW_IDS.cancel,
 };
 

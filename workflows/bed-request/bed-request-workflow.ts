@@ -7,6 +7,7 @@ import { nextDueAt, takeDue } from '../escalation/ladder.js';
 import { DecisionClock, waitForTimerOr } from './clock.js';
 import { audit } from './effects.js';
 import { escalate } from './escalate.js';
+import { endAssumed, heldEndMs, isHeld, reviewDueAt, sendReview } from './held.js';
 import { actionSignal, stateQuery, type BedRequestWorkflowInput } from './messages.js';
 import { openRequest } from './open.js';
 import { recordOutcome } from './record.js';
@@ -81,6 +82,12 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
             await escalate(r, owed.due, clock.advanceTo(stampedMs));
             continue;
           }
+          const review = reviewDueAt(r);
+          if (review !== null && review <= stampedMs && stampedMs < heldEndMs(r)) {
+            pending.unshift(next);
+            await sendReview(r, clock.advanceTo(stampedMs));
+            continue;
+          }
         }
       }
       await handleAction(r, next, logical ? clock.actionTime(next.sentAt) : Date.now());
@@ -88,7 +95,15 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
     }
     const now = logical ? clock.latestMs : Date.now();
     const courtMs = Date.parse(r.view.nextCourtSitting);
-    if (now >= courtMs) {
+    // Held after a stay (held.ts): the request ends when the child leaves the cells, or at the
+    // court sitting plus the grace period with the leaving time assumed.
+    const held = isHeld(r);
+    const endMs = held ? heldEndMs(r) : courtMs;
+    if (held && now >= endMs) {
+      await endAssumed(r, now);
+      break;
+    }
+    if (!held && now >= courtMs) {
       // PACE s.46: the child goes to the first sitting of the court; the request ends there.
       r.view = applyCourtDeadline(r.view, iso(now));
       log.info('Court sitting reached before any transfer');
@@ -99,6 +114,11 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
     r.ladder = due.progress;
     if (due.due.length > 0) {
       await escalate(r, due.due, now);
+      continue;
+    }
+    const review = held ? reviewDueAt(r) : null;
+    if (review !== null && review <= now) {
+      await sendReview(r, now);
       continue;
     }
     const info = workflowInfo();
@@ -125,7 +145,11 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
           : {}),
       });
     }
-    const wakeAt = Math.min(nextDueAt(ladderFacts(r), r.snapshot.ladder, r.ladder) ?? courtMs, courtMs);
+    const wakeAt = Math.min(
+      nextDueAt(ladderFacts(r), r.snapshot.ladder, r.ladder) ?? endMs,
+      review ?? endMs,
+      endMs,
+    );
     if (logical) {
       const { timerFired } = await waitForTimerOr(() => pending.length > 0, clock.timerMs(wakeAt));
       if (timerFired) clock.advanceTo(wakeAt);

@@ -8,7 +8,9 @@ import type { RecordOutcomeInput } from '../../activities/index.js';
 export type OutcomeRecord = RecordOutcomeInput['outcome'];
 
 /**
- * When post-charge detention ended, for the overnight and weekend flags:
+ * When post-charge detention ended, for the time held and the overnight and weekend flags: when
+ * the child really left the cells (`leftCellsAt`, docs/legal-rules.md, "A stay is not the end").
+ * Outcomes recorded before that time existed (older histories) estimate it:
  * - transferred: when the child left custody;
  * - stayed (a s.38(6) certificate): the child is held until the court sitting, so the sitting;
  * - court before any transfer, bailed, charge withdrawn: when the request ended.
@@ -17,6 +19,7 @@ export type OutcomeRecord = RecordOutcomeInput['outcome'];
 export function detentionEnd(view: RequestView): string | null {
   const o = view.outcome;
   if (!o) return null;
+  if (o.code !== 'cancelled_in_error' && o.leftCellsAt) return o.leftCellsAt;
   switch (o.code) {
     case 'transferred_non_secure':
     case 'transferred_secure':
@@ -43,6 +46,7 @@ export function buildOutcomeRecord(view: RequestView, timeZone: string): Outcome
   if (view.offer) actors.offered = view.offer.by;
   const lastDecline = view.declines[view.declines.length - 1];
   if (lastDecline) actors.declined = lastDecline.by;
+  if (view.stay) actors.stayed = view.stay.by;
   return {
     workflowId: view.workflowId,
     outcome: o.code,
@@ -52,6 +56,13 @@ export function buildOutcomeRecord(view: RequestView, timeZone: string): Outcome
     ...(view.offer ? { bedOfferedAt: view.offer.at } : {}),
     endedAt: o.leftCustodyAt ?? o.at,
     ...(o.leftCustodyAt ? { leftCustodyAt: o.leftCustodyAt } : {}),
+    ...(o.leftCellsAt && o.code !== 'cancelled_in_error'
+      ? { leftCellsAt: o.leftCellsAt, leftCellsAssumed: o.leftCellsAssumed ?? false }
+      : {}),
+    ...(o.leftCellsFor && o.code !== 'cancelled_in_error' ? { leftCellsFor: o.leftCellsFor } : {}),
+    ...(o.code === 'transferred_non_secure' || o.code === 'transferred_secure'
+      ? { transferArrangedOutsideChat: o.arrangedOutsideChat !== undefined }
+      : {}),
     escalationLevel: view.escalationLevel,
     overnight: end !== null && isOvernight(view.chargedAt, end, timeZone),
     weekend: end !== null && isWeekend(view.chargedAt, end, timeZone),

@@ -1,12 +1,17 @@
-import { log } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
 import { actionEnvelopeSchema, type ActionEnvelope } from '../../domain/actions.js';
 import { rolesFor } from '../../domain/authorise.js';
 import type { RequestEvent } from '../../domain/chat-port.js';
 import { FailureCode } from '../../domain/failures.js';
-import { applyAction, checkAction, isResolving } from '../../domain/request-rules.js';
+import { stayAuditFacts } from '../../domain/outcomes.js';
+import { applyAction, checkAction, stayExplanationRefusal } from '../../domain/request-rules.js';
 import { onStateChange } from '../escalation/ladder.js';
 import { audit, note, refuse, updateCards } from './effects.js';
+import { STAY_CONTINUES_PATCH, startReview } from './held.js';
 import { iso, type RunState } from './run-state.js';
+
+/** The Note 16D screen of a stay's explanation (domain/legal/note-16d-screen.ts). */
+export const NOTE_16D_SCREEN_PATCH = 'note-16d-explanation-screen';
 
 /**
  * Respond (docs/architecture.md, "From a click to an outcome row"): one action from chat,
@@ -40,11 +45,25 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
     await refuse(run, envelope, envelope.action.kind, refusal);
     return;
   }
-  const view = applyAction(before, envelope, at, { timeZone: run.snapshot.timeZone });
+  // Note 16D through a stay's words (docs/legal-rules.md): histories recorded before the screen
+  // existed replay without it.
+  const screened = stayExplanationRefusal(before, envelope.action);
+  if (screened && patched(NOTE_16D_SCREEN_PATCH)) {
+    await refuse(run, envelope, envelope.action.kind, screened);
+    return;
+  }
+  const { action } = envelope;
+  // A stay is not the end (held.ts): histories recorded before it replay with the stay ending them.
+  const stayContinues = action.kind === 'record_stay' && patched(STAY_CONTINUES_PATCH);
+  const view = applyAction(before, envelope, at, {
+    timeZone: run.snapshot.timeZone,
+    stayContinues,
+    certificate: run.snapshot.certificate,
+  });
   run.view = view;
   run.lastChangeAtMs = Date.parse(at);
   run.ladder = onStateChange(run.snapshot.ladder, run.ladder);
-  const { action } = envelope;
+  if (stayContinues) startReview(run, Date.parse(at));
   log.info('Action accepted', { kind: action.kind, status: view.status });
 
   const data: Record<string, unknown> = { status: view.status };
@@ -53,7 +72,16 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
   if (action.kind === 'decline') data.reason = action.reason;
   if (action.kind === 'answer_info') data.questionId = action.questionId;
   if (action.kind === 'request_info') data.questionId = view.questions[view.questions.length - 1]?.id;
-  if (action.kind === 'record_stay') data.reason = action.reason;
+  if (action.kind === 'record_stay')
+    Object.assign(data, { reason: action.reason }, stayAuditFacts(action.reason));
+  if (action.kind === 'record_stay' && stayContinues) data.held = true;
+  if (action.kind === 'record_left_cells')
+    Object.assign(data, { leftFor: action.leftFor, leftAt: action.leftAt });
+  if (action.kind === 'confirm_transfer' && action.arrangedOutsideChat)
+    Object.assign(data, {
+      arrangedOutsideChat: true,
+      accommodation: action.arrangedOutsideChat.accommodation,
+    });
   if (action.kind === 'cancel') data.reason = action.reason;
   if (view.outcome) data.outcome = view.outcome.code;
 
@@ -68,10 +96,13 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
             ? { type: 'question_asked', questionId: String(data.questionId) }
             : action.kind === 'answer_info'
               ? { type: 'question_answered', questionId: action.questionId }
-              : null; // resolving actions get their note when the outcome is recorded
+              : action.kind === 'record_stay' && !view.outcome
+                ? { type: 'stay_recorded' }
+                : null; // resolving actions get their note when the outcome is recorded
 
   await Promise.all([
     audit(run, action.kind, envelope.actor, data, `${run.workflowId}:action:${envelope.actionId}`),
-    ...(isResolving(action) ? [] : [updateCards(run, true), ...(event ? [note(run, event)] : [])]),
+    // An action that ended the request gets its cards when the outcome is recorded (record.ts).
+    ...(view.outcome ? [] : [updateCards(run, true), ...(event ? [note(run, event)] : [])]),
   ]);
 }

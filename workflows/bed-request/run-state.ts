@@ -10,6 +10,9 @@ export const STEP = {
   custodyCard: 'card:custody',
   officerCard: 'card:officer',
   repeatAlert: 'repeat-alert',
+  /** The repeat-child alert sent when the request opens (item 1 of docs/legal-rules.md, "Repeat detention"). */
+  repeatAtStart: 'repeat-alert:start',
+  review: (n: number) => `review:${n}`,
   note: (n: number) => `note:${n}`,
   page: (key: string, occurrence: number) => `esc:${key}:${occurrence}`,
 } as const;
@@ -44,6 +47,7 @@ export function ladderFacts(run: RunState): LadderFacts {
     lastChangeAtMs: run.lastChangeAtMs,
     acknowledged: v.acknowledged !== undefined,
     bedOffered: v.offer !== undefined,
-    resolved: v.outcome !== undefined,
+    // A stay recorded: the review ladder (held.ts) takes over from the escalation ladder.
+    resolved: v.outcome !== undefined || v.stay !== undefined,
   };
 }

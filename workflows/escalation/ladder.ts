@@ -24,6 +24,11 @@ export interface LadderProgress {
   fired: Record<string, number>;
   /** The next local midnight the overnight trigger waits for (set when the ladder starts). */
   nextMidnightMs?: number;
+  /**
+   * The review ladder of a child held after a stay (workflows/bed-request/held.ts): when the next
+   * review page is due, and how many went out. Set when the stay is recorded.
+   */
+  review?: { nextAtMs: number | null; sent: number };
 }
 
 export type EscalationReason = EscalationCondition | 'overnight';
@@ -150,7 +155,14 @@ export function takeDue(
     nextMidnightMs = nextLocalMidnightMs(nowMs, zone);
   }
   due.sort((a, b) => a.dueAtMs - b.dueAtMs || a.level - b.level);
-  return { due, progress: { fired, ...(nextMidnightMs !== undefined ? { nextMidnightMs } : {}) } };
+  return {
+    due,
+    progress: {
+      fired,
+      ...(nextMidnightMs !== undefined ? { nextMidnightMs } : {}),
+      ...(progress.review ? { review: progress.review } : {}),
+    },
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import { cancelButton } from './cancel.js';
 import { confirmTransferButton } from './confirm-transfer.js';
 import { declineButton } from './decline.js';
 import { offerBedButton } from './offer-bed.js';
+import { recordLeftCellsButton } from './record-left-cells.js';
 import { recordStayButton } from './record-stay.js';
 import { requestInfoButton } from './request-info.js';
 import { viewDetailsButton } from './view-details.js';
@@ -23,5 +24,6 @@ export function register(app: App, deps: SlackBotDeps): void {
   on(ACTION_IDS.answerInfo, answerInfoButton(deps));
   on(ACTION_IDS.confirmTransfer, confirmTransferButton(deps));
   on(ACTION_IDS.recordStay, recordStayButton(deps));
+  on(ACTION_IDS.recordLeftCells, recordLeftCellsButton(deps));
   on(ACTION_IDS.cancel, cancelButton(deps));
 }

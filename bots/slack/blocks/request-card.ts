@@ -37,6 +37,7 @@ const STATUS_EMOJI: Record<RequestView['status'], string> = {
   acknowledged: ':large_orange_circle:',
   bed_offered: ':large_blue_circle:',
   declined: ':red_circle:',
+  held_bed_sought: ':rotating_light:',
   resolved: ':white_check_mark:',
 };
 
@@ -49,6 +50,7 @@ const BUTTON_IDS: Record<OfferedKind, string> = {
   answer_info: ACTION_IDS.answerInfo,
   confirm_transfer: ACTION_IDS.confirmTransfer,
   record_stay: ACTION_IDS.recordStay,
+  record_left_cells: ACTION_IDS.recordLeftCells,
   cancel: ACTION_IDS.cancel,
 };
 

@@ -6,6 +6,7 @@ import {
   confirmTransferSchema,
   declineSchema,
   offerBedSchema,
+  recordLeftCellsSchema,
   recordStaySchema,
   requestInfoSchema,
   type RequestAction,
@@ -18,6 +19,7 @@ import {
   stayReasonsFor,
 } from '../../../domain/available-actions.js';
 import { FailureCode } from '../../../domain/failures.js';
+import { LEFT_CELLS_FOR_LABELS, recordedLeftForSchema } from '../../../domain/held-in-custody.js';
 import { CANCEL_REASON_LABELS, DECLINE_REASON_LABELS, STAY_REASON_LABELS } from '../../../domain/outcomes.js';
 import type { RequestView } from '../../../domain/request-view.js';
 import { describeRefusal } from '../../shared/failure-text.js';
@@ -66,6 +68,7 @@ const TITLES: Record<ModalActionKind, string> = {
   answer_info: 'Answer the question',
   confirm_transfer: 'Confirm transfer',
   record_stay: 'Child stays',
+  record_left_cells: 'Child left the cells',
   cancel: 'Cancel request',
 };
 
@@ -76,6 +79,7 @@ const SUBMITS: Record<ModalActionKind, string> = {
   answer_info: 'Send answer',
   confirm_transfer: 'Confirm',
   record_stay: 'Record',
+  record_left_cells: 'Record',
   cancel: 'Cancel request',
 };
 
@@ -152,16 +156,50 @@ function fieldsFor(kind: ModalActionKind, view: RequestView, nowIso: string, zon
     }
     case 'confirm_transfer': {
       const now = toUnixSeconds(nowIso);
+      // No offer in chat: a transfer arranged by phone (docs/legal-rules.md, "A transfer arranged by phone").
+      const arranged = view.offer
+        ? []
+        : [
+            section(
+              'No bed was offered in chat. Record the transfer that was arranged outside chat (by phone).',
+            ),
+            input(
+              'arrangedOutsideChat.accommodation',
+              'Type of accommodation',
+              radios(
+                accommodationsFor(view).map((t) => option(t, ACCOMMODATION_LABELS[t])),
+                view.accommodation,
+              ),
+            ),
+            input('arrangedOutsideChat.provider', 'Provider or placement', textInput({})),
+            input('arrangedOutsideChat.transport', 'Transport', select(options(TRANSPORT_LABELS))),
+          ];
       return [
         section(
           `:hourglass_flowing_sand: ${esc(timeLeftText(view, nowIso))}` +
             (view.offer ? `\n*Bed offered:* ${esc(offerText(view.offer))}` : ''),
         ),
+        ...arranged,
         input('leftCustodyAt', 'Time the child left custody', dateTimePicker(now), {
           hint: `Local time (${zone}).`,
         }),
       ];
     }
+    case 'record_left_cells':
+      return [
+        section(
+          'The child is held after a stay. Record when and how the child left the police cells: this ends the ' +
+            'request, and the time held and the overnight flag come from it.',
+        ),
+        input(
+          'leftFor',
+          'How the child left',
+          radios(recordedLeftForSchema.options.map((r) => option(r, LEFT_CELLS_FOR_LABELS[r]))),
+        ),
+        input('leftAt', 'Time the child left the cells', dateTimePicker(toUnixSeconds(nowIso)), {
+          hint: `Local time (${zone}).`,
+        }),
+      ];
     case 'record_stay':
       return [
         section(
@@ -210,6 +248,7 @@ const SCHEMAS: Record<ModalActionKind, z.ZodType<RequestAction, z.ZodTypeDef, un
   answer_info: answerInfoSchema,
   confirm_transfer: confirmTransferSchema,
   record_stay: recordStaySchema,
+  record_left_cells: recordLeftCellsSchema,
   cancel: cancelSchema,
 };
 
@@ -218,8 +257,14 @@ export const ACTION_FIELDS: Record<ModalActionKind, readonly string[]> = {
   decline: ['reason', 'notes'],
   request_info: ['question'],
   answer_info: ['answer', 'questionId'],
-  confirm_transfer: ['leftCustodyAt'],
+  confirm_transfer: [
+    'leftCustodyAt',
+    'arrangedOutsideChat.accommodation',
+    'arrangedOutsideChat.provider',
+    'arrangedOutsideChat.transport',
+  ],
   record_stay: ['reason', 'explanation'],
+  record_left_cells: ['leftFor', 'leftAt'],
   cancel: ['reason', 'notes'],
 };
 
@@ -228,6 +273,10 @@ const REQUIRED_CHOICE: Partial<Record<string, string>> = {
   transport: 'Choose the transport',
   reason: 'Choose a reason',
   leftCustodyAt: 'Give the date and time the child left custody',
+  leftFor: 'Choose how the child left',
+  leftAt: 'Give the date and time the child left the cells',
+  'arrangedOutsideChat.accommodation': 'Choose the type of accommodation',
+  'arrangedOutsideChat.transport': 'Choose the transport',
   questionId: 'Choose the question you are answering',
 };
 
@@ -265,6 +314,20 @@ export function parseActionSubmission(
       break;
     case 'confirm_transfer':
       raw.leftCustodyAt = toLocalIso(inputValue(values, 'leftCustodyAt'), zone);
+      // The form asks what was arranged by phone only when no bed was offered in chat.
+      if (values['arrangedOutsideChat.provider'] !== undefined) {
+        raw.arrangedOutsideChat = {
+          accommodation: text('arrangedOutsideChat.accommodation'),
+          provider: text('arrangedOutsideChat.provider') ?? '',
+          transport: text('arrangedOutsideChat.transport'),
+        };
+      }
+      break;
+    case 'record_left_cells':
+      Object.assign(raw, {
+        leftFor: text('leftFor'),
+        leftAt: toLocalIso(inputValue(values, 'leftAt'), zone),
+      });
       break;
     case 'record_stay':
       Object.assign(raw, { reason: text('reason'), explanation: text('explanation') ?? '' });

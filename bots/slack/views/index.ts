@@ -7,6 +7,7 @@ import { cancelSubmit } from './cancel-submit.js';
 import { confirmTransferSubmit } from './confirm-transfer-submit.js';
 import { declineSubmit } from './decline-submit.js';
 import { offerBedSubmit } from './offer-bed-submit.js';
+import { recordLeftCellsSubmit } from './record-left-cells-submit.js';
 import { recordStaySubmit } from './record-stay-submit.js';
 import { requestInfoSubmit } from './request-info-submit.js';
 
@@ -19,5 +20,6 @@ export function register(app: App, deps: SlackBotDeps): void {
   app.view(VIEW_IDS.answerInfo, answerInfoSubmit(deps));
   app.view(VIEW_IDS.confirmTransfer, confirmTransferSubmit(deps));
   app.view(VIEW_IDS.recordStay, recordStaySubmit(deps));
+  app.view(VIEW_IDS.recordLeftCells, recordLeftCellsSubmit(deps));
   app.view(VIEW_IDS.cancel, cancelSubmit(deps));
 }

@@ -8,6 +8,7 @@ import {
   stayReasonsFor,
   teamsUsersWhoMayAct,
 } from '../../../domain/available-actions.js';
+import { LEFT_CELLS_FOR_LABELS, recordedLeftForSchema } from '../../../domain/held-in-custody.js';
 import { CANCEL_REASON_LABELS, DECLINE_REASON_LABELS, STAY_REASON_LABELS } from '../../../domain/outcomes.js';
 import type { RoleGrant } from '../../../domain/people.js';
 import type { Person } from '../../../domain/protocol.js';
@@ -194,11 +195,54 @@ function answerForm(view: RequestView, label: string, r: Record<string, string>)
   return showCard(label, body, sends);
 }
 
-function transferForm(label: string, r: Record<string, string>, nowIso: string, zone: string): CardAction {
+function transferForm(
+  view: RequestView,
+  label: string,
+  r: Record<string, string>,
+  nowIso: string,
+  zone: string,
+): CardAction {
   const local = localDateTime(nowIso, zone);
+  const kinds = accommodationsFor(view);
+  // No offer in chat: the transfer was arranged outside chat (by phone); say what it was.
+  const arranged: CardElement[] = view.offer
+    ? []
+    : [
+        text('No bed was offered in chat. Record the transfer that was arranged outside chat (by phone).', {
+          isSubtle: true,
+        }),
+        {
+          type: 'Input.ChoiceSet',
+          id: INPUTS.arrangedAccommodation,
+          label: 'Type of accommodation',
+          isRequired: true,
+          errorMessage: 'Choose the type of accommodation',
+          style: 'expanded',
+          value: kinds.includes(view.accommodation) ? view.accommodation : 'non_secure',
+          choices: kinds.map((k) => ({ title: ACCOMMODATION_LABELS[k], value: k })),
+        },
+        {
+          type: 'Input.Text',
+          id: INPUTS.arrangedProvider,
+          label: 'Provider or placement',
+          isRequired: true,
+          errorMessage: 'Name the provider or placement',
+          maxLength: 200,
+        },
+        {
+          type: 'Input.ChoiceSet',
+          id: INPUTS.arrangedTransport,
+          label: 'Transport',
+          isRequired: true,
+          errorMessage: 'Choose the transport',
+          style: 'compact',
+          choices: choices(TRANSPORT_LABELS),
+        },
+      ];
   return showCard(
     label,
     [
+      ...arranged,
       text('When did the child leave custody?'),
       {
         type: 'Input.Date',
@@ -218,6 +262,47 @@ function transferForm(label: string, r: Record<string, string>, nowIso: string, 
       },
     ],
     [execute('Confirm transfer', VERBS.confirmTransfer, r, 'positive')],
+  );
+}
+
+/** A held child (a stay recorded) left the cells: how, and when. */
+function leftCellsForm(label: string, r: Record<string, string>, nowIso: string, zone: string): CardAction {
+  const local = localDateTime(nowIso, zone);
+  return showCard(
+    label,
+    [
+      text(
+        'Record when and how the child left the police cells: this ends the request, and the time held and ' +
+          'the overnight flag come from it.',
+        { isSubtle: true },
+      ),
+      {
+        type: 'Input.ChoiceSet',
+        id: INPUTS.leftFor,
+        label: 'How the child left',
+        isRequired: true,
+        errorMessage: 'Choose how the child left',
+        style: 'expanded',
+        choices: recordedLeftForSchema.options.map((x) => ({ title: LEFT_CELLS_FOR_LABELS[x], value: x })),
+      },
+      {
+        type: 'Input.Date',
+        id: INPUTS.leftCellsDate,
+        label: 'Date',
+        isRequired: true,
+        errorMessage: 'Give the date',
+        value: local.date,
+      },
+      {
+        type: 'Input.Time',
+        id: INPUTS.leftCellsTime,
+        label: 'Time (UK)',
+        isRequired: true,
+        errorMessage: 'Give the time',
+        value: local.time,
+      },
+    ],
+    [execute('Record', VERBS.recordLeftCells, r, 'positive')],
   );
 }
 
@@ -299,7 +384,9 @@ export function cardActions(
       case 'answer_info':
         return answerForm(view, a.label, r);
       case 'confirm_transfer':
-        return transferForm(a.label, r, nowIso, zone);
+        return transferForm(view, a.label, r, nowIso, zone);
+      case 'record_left_cells':
+        return leftCellsForm(a.label, r, nowIso, zone);
       case 'record_stay':
         return stayForm(view, a.label, r);
       case 'cancel':

@@ -15,6 +15,7 @@ export const VERBS = {
   answerInfo: 'answer_info',
   confirmTransfer: 'confirm_transfer',
   recordStay: 'record_stay',
+  recordLeftCells: 'record_left_cells',
   cancel: 'cancel',
 } as const;
 
@@ -26,6 +27,7 @@ export const ACTION_VERBS = [
   VERBS.answerInfo,
   VERBS.confirmTransfer,
   VERBS.recordStay,
+  VERBS.recordLeftCells,
   VERBS.cancel,
 ] as const;
 
@@ -55,6 +57,13 @@ export const INPUTS = {
   stayExplanation: 'stay_explanation',
   cancelReason: 'cancel_reason',
   cancelNotes: 'cancel_notes',
+  /** A transfer arranged by phone (no offer in chat). */
+  arrangedAccommodation: 'arranged_accommodation',
+  arrangedProvider: 'arranged_provider',
+  arrangedTransport: 'arranged_transport',
+  leftFor: 'left_for',
+  leftCellsDate: 'left_cells_date',
+  leftCellsTime: 'left_cells_time',
 } as const;
 
 export function answerInputId(questionId: string): string {

@@ -7,6 +7,7 @@ import {
   confirmTransferSchema,
   declineSchema,
   offerBedSchema,
+  recordLeftCellsSchema,
   recordStaySchema,
   requestInfoSchema,
   type ActionEnvelope,
@@ -42,7 +43,13 @@ const FIELD_LABELS: Partial<Record<RequestActionKind, Record<string, string>>> =
   decline: { reason: 'Reason for declining', notes: 'Notes' },
   request_info: { question: 'Question' },
   answer_info: { questionId: 'Question', answer: 'Answer' },
-  confirm_transfer: { leftCustodyAt: 'When the child left custody' },
+  confirm_transfer: {
+    leftCustodyAt: 'When the child left custody',
+    'arrangedOutsideChat.accommodation': 'Type of accommodation',
+    'arrangedOutsideChat.provider': 'Provider or placement',
+    'arrangedOutsideChat.transport': 'Transport',
+  },
+  record_left_cells: { leftFor: 'How the child left', leftAt: 'When the child left the cells' },
   record_stay: { reason: 'Reason the child stays', explanation: 'Circumstances' },
   cancel: { reason: 'Reason for cancelling', notes: 'Notes' },
 };
@@ -109,9 +116,31 @@ function actionPayload(
         zone,
         'the child left custody',
       );
+      // The card asks what was arranged by phone only when no bed was offered in chat.
+      const arranged =
+        data[INPUTS.arrangedProvider] !== undefined
+          ? {
+              arrangedOutsideChat: {
+                accommodation: str(data, INPUTS.arrangedAccommodation),
+                provider: str(data, INPUTS.arrangedProvider) ?? '',
+                transport: str(data, INPUTS.arrangedTransport),
+              },
+            }
+          : {};
       return left.ok
-        ? { payload: { kind: verb, leftCustodyAt: left.iso }, problems: [] }
+        ? { payload: { kind: verb, leftCustodyAt: left.iso, ...arranged }, problems: [] }
         : { payload: null, problems: [`When the child left custody: ${left.message}`] };
+    }
+    case 'record_left_cells': {
+      const left = combineLocal(
+        str(data, INPUTS.leftCellsDate),
+        str(data, INPUTS.leftCellsTime),
+        zone,
+        'the child left the cells',
+      );
+      return left.ok
+        ? { payload: { kind: verb, leftFor: str(data, INPUTS.leftFor), leftAt: left.iso }, problems: [] }
+        : { payload: null, problems: [`When the child left the cells: ${left.message}`] };
     }
     case 'record_stay':
       return {
@@ -142,6 +171,7 @@ const ACTION_SCHEMAS: Record<ActionVerb, z.ZodTypeAny> = {
   answer_info: answerInfoSchema,
   confirm_transfer: confirmTransferSchema,
   record_stay: recordStaySchema,
+  record_left_cells: recordLeftCellsSchema,
   cancel: cancelSchema,
 };
 
