@@ -2,11 +2,11 @@ import type { ActionEnvelope, RequestActionKind } from '../domain/actions.js';
 import { FailureCode, type Refusal } from '../domain/failures.js';
 import type { Actor } from '../domain/people.js';
 import type { RequestView } from '../domain/request-view.js';
-import { applyAction, checkAction } from '../domain/request-rules.js';
+import { applyAction, checkAction, stayExplanationRefusal } from '../domain/request-rules.js';
 import { budget, errorCode, withinBudget } from './budget.js';
 import type { DeskContext } from './desk-context.js';
 import { probeAction } from './probe-action.js';
-import { auditRefusal } from './refusal-audit.js';
+import { auditNotFound, auditRefusal } from './refusal-audit.js';
 
 export type Unavailable = { status: 'unavailable'; stage: 'view' | 'signal'; reason: 'timeout' | 'error' };
 
@@ -61,7 +61,10 @@ export async function probe(
   const fetched = await readView(ctx, workflowId, opts.budgetMs);
   if (!fetched.ok) return { status: 'unavailable', stage: 'view', reason: fetched.reason };
   const view = fetched.value;
-  if (!view) return { status: 'not_found' };
+  if (!view) {
+    await auditNotFound(ctx.deps, ctx.nowIso(), { actor, action: kind, requestId: opts.requestId });
+    return { status: 'not_found' };
+  }
   const now = ctx.nowIso();
   const action = probeAction(kind, view, now);
   const refusal = action
@@ -106,10 +109,17 @@ export async function act(
   const view = fetched.value;
   if (!view) {
     ctx.clicks.release(key);
+    await auditNotFound(ctx.deps, ctx.nowIso(), {
+      actor,
+      action: action.kind,
+      requestId: envelope.actionId,
+    });
     return { status: 'not_found' };
   }
   const now = ctx.nowIso();
-  const refusal = checkAction(view, ctx.grantsOf(actor), envelope, now);
+  // The Note 16D screen of a stay's words runs here too: the workflow checks both again.
+  const refusal =
+    checkAction(view, ctx.grantsOf(actor), envelope, now) ?? stayExplanationRefusal(view, envelope.action);
   if (refusal) {
     ctx.clicks.release(key);
     await auditRefusal(ctx.deps, now, {
@@ -136,6 +146,9 @@ export async function act(
   return {
     status: 'sent',
     view,
-    next: applyAction(view, envelope, now, { timeZone: ctx.deps.protocol.force.timeZone }),
+    next: applyAction(view, envelope, now, {
+      timeZone: ctx.deps.protocol.force.timeZone,
+      certificate: ctx.deps.protocol.certificate,
+    }),
   };
 }

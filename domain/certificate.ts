@@ -1,8 +1,123 @@
+import { z } from 'zod';
 import type { Accommodation } from './bed-request.js';
-import { DECLINE_REASON_LABELS, STAY_REASON_LABELS, type StayReason } from './outcomes.js';
+import {
+  DECLINE_REASON_LABELS,
+  STAY_REASON_GROUND,
+  STAY_REASON_LABELS,
+  stayReasonSchema,
+  type StayReason,
+} from './outcomes.js';
 import type { Actor } from './people.js';
 import type { RequestView } from './request-view.js';
 import { formatLocal } from './time-windows.js';
+
+/**
+ * The certificate's wording is a template in the protocol file (`certificate:`), so a force's
+ * legal team can approve it; this is the shipped default (docs/legal-rules.md, "The certificate").
+ * The facts (acknowledgement, declines, offer, escalation) are always stated by the code; the
+ * wording around them, and the statement for each stay reason, come from the template.
+ *
+ * Placeholders, written `{name}`: custodyRecordNumber, custodySuite, caseRef, age, chargedAt,
+ * requestedAt, accommodation, localAuthority, nextCourtSitting, reason (the reason's label),
+ * explanation, officer, at.
+ */
+export const CERTIFICATE_PLACEHOLDERS = [
+  'custodyRecordNumber',
+  'custodySuite',
+  'caseRef',
+  'age',
+  'chargedAt',
+  'requestedAt',
+  'accommodation',
+  'localAuthority',
+  'nextCourtSitting',
+  'reason',
+  'explanation',
+  'officer',
+  'at',
+] as const;
+export type CertificatePlaceholder = (typeof CERTIFICATE_PLACEHOLDERS)[number];
+
+const IMPRACTICABLE =
+  'I certify under section 38(6)(a) of the Police and Criminal Evidence Act 1984 that, by reason of the ' +
+  'circumstances set out below, it was impracticable to move the child to local authority accommodation:';
+
+export const DEFAULT_CERTIFICATE_TEMPLATE = {
+  heading: 'CERTIFICATE UNDER SECTION 38(6) POLICE AND CRIMINAL EVIDENCE ACT 1984',
+  /** Heading when the stay is the local authority's failure (Concordat principles 4 and 6). */
+  authorityFailureHeading:
+    'STATEMENT TO THE COURT (SECTION 38(6) POLICE AND CRIMINAL EVIDENCE ACT 1984): THE LOCAL AUTHORITY PROVIDED NO ACCOMMODATION',
+  opening: [
+    'Custody record: {custodyRecordNumber} at {custodySuite} (case {caseRef}).',
+    'A child aged {age} was charged at {chargedAt} and refused bail.',
+    'Local authority accommodation ({accommodation}) was requested from {localAuthority} at {requestedAt}.',
+  ],
+  statements: {
+    impracticable_extreme_weather: `${IMPRACTICABLE} weather or road conditions made the move impossible.`,
+    impracticable_medical: `${IMPRACTICABLE} the child’s urgent medical needs made the move impossible.`,
+    impracticable_other: `${IMPRACTICABLE} exceptional circumstances made the move impossible.`,
+    impracticable_court_too_soon:
+      `${IMPRACTICABLE} the court sits at {nextCourtSitting}, so soon that a transfer would have ` +
+      'deprived the child of rest or made the child miss court.',
+    no_secure_bed_serious_harm:
+      'I certify under section 38(6)(b) of the Police and Criminal Evidence Act 1984 that the child is aged ' +
+      '12 or over, that no secure accommodation is available, and that keeping the child in other local ' +
+      'authority accommodation would not be adequate to protect the public from serious harm from the child.',
+    no_accommodation_provided:
+      '{localAuthority} was asked to receive the child and provided no accommodation. A local authority ' +
+      'must accept a request for non-secure accommodation (Children Act 1989 s.21(2)(b); Concordat on ' +
+      'Children in Custody, principle 4). This is recorded as the local authority’s failure, and flagged ' +
+      'for the local authority to reimburse the cost of the detention (principle 6). It is not a ' +
+      'certificate that a transfer was impracticable.',
+    child_behaviour:
+      'No certificate can be given: the child’s behaviour is not a ground (PACE Code C Note 16D).',
+    nature_of_offence:
+      'No certificate can be given: the nature of the offence is not a ground (PACE Code C Note 16D).',
+  } satisfies Record<StayReason, string>,
+  reason: 'Reason recorded: {reason}.',
+  circumstances: 'Circumstances: {explanation}',
+  signature: 'Custody officer: {officer}. Signed at {at}.',
+  court: 'The child must be brought before the court at its next sitting ({nextCourtSitting}).',
+};
+
+const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
+
+/** A template line: non-empty, and naming only known placeholders. */
+const line = (fallback: string) =>
+  z
+    .string()
+    .min(1, 'The wording is empty')
+    .default(fallback)
+    .superRefine((s, ctx) => {
+      for (const [, name] of s.matchAll(PLACEHOLDER)) {
+        if (!(CERTIFICATE_PLACEHOLDERS as readonly string[]).includes(name ?? '')) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `Unknown placeholder {${name ?? ''}}: use one of ${CERTIFICATE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+          });
+        }
+      }
+    });
+
+const D = DEFAULT_CERTIFICATE_TEMPLATE;
+const statementsShape = Object.fromEntries(
+  stayReasonSchema.options.map((r) => [r, line(D.statements[r])]),
+) as Record<StayReason, ReturnType<typeof line>>;
+
+/** The protocol file's `certificate:` section; every part defaults to the shipped wording. */
+export const certificateTemplateSchema = z
+  .object({
+    heading: line(D.heading),
+    authorityFailureHeading: line(D.authorityFailureHeading),
+    opening: z.array(line('')).min(1).default(D.opening),
+    statements: z.object(statementsShape).default({}),
+    reason: line(D.reason),
+    circumstances: line(D.circumstances),
+    signature: line(D.signature),
+    court: line(D.court),
+  })
+  .default({});
+export type CertificateTemplate = z.infer<typeof certificateTemplateSchema>;
 
 export interface CertificateInput {
   view: RequestView;
@@ -13,6 +128,8 @@ export interface CertificateInput {
   at: string;
   /** Local zone for the times printed (the force's zone). */
   timeZone?: string;
+  /** The protocol file's wording; absent (older snapshots), the shipped default. */
+  template?: CertificateTemplate | undefined;
 }
 
 const ACCOMMODATION_LABELS_FOR_CERTIFICATE: Record<Accommodation, string> = {
@@ -20,35 +137,45 @@ const ACCOMMODATION_LABELS_FOR_CERTIFICATE: Record<Accommodation, string> = {
   secure: 'secure',
 };
 
-const LIMB: Record<StayReason, string> = {
-  no_accommodation_provided:
-    'section 38(6)(a): the local authority provided no accommodation, so a transfer could not be made',
-  no_secure_bed_serious_harm:
-    'section 38(6)(b): the child is aged 12 or over, no secure accommodation is available, and other local authority accommodation would not be adequate to protect the public from serious harm from the child',
-  impracticable_extreme_weather:
-    'section 38(6)(a): it was impracticable to move the child (extreme weather or road conditions)',
-  impracticable_other: 'section 38(6)(a): it was impracticable to move the child',
-  child_behaviour: 'not a lawful ground (PACE Code C Note 16D)',
-  nature_of_offence: 'not a lawful ground (PACE Code C Note 16D)',
-};
+function fill(text: string, values: Record<CertificatePlaceholder, string>): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) =>
+    name in values ? values[name as CertificatePlaceholder] : whole,
+  );
+}
 
 /**
  * The plain-English certificate under PACE 1984 s.38(6) that the custody officer produces to the
- * court when a child charged and refused bail was not moved to local authority accommodation.
+ * court when a child charged and refused bail was not moved to local authority accommodation, or,
+ * when the local authority provided none, the statement of that failure (docs/legal-rules.md).
  * It names the request by custody record number and case reference only: the court knows the
  * child, and this text is stored and shown in chat.
  */
 export function certificateText(input: CertificateInput): string {
   const { view, reason, explanation, by, at } = input;
+  const template = input.template ?? certificateTemplateSchema.parse(undefined);
   const zone = input.timeZone ?? 'Europe/London';
   const t = (iso: string) => formatLocal(iso, zone);
-  const who = by.displayName ? `${by.displayName} (${by.userId})` : by.userId;
+  const values: Record<CertificatePlaceholder, string> = {
+    custodyRecordNumber: view.custodyRecordNumber,
+    custodySuite: view.custodySuiteName,
+    caseRef: view.caseRef,
+    age: String(view.age),
+    chargedAt: t(view.chargedAt),
+    requestedAt: t(view.requestedAt),
+    accommodation: ACCOMMODATION_LABELS_FOR_CERTIFICATE[view.accommodation],
+    localAuthority: view.localAuthorityName,
+    nextCourtSitting: t(view.nextCourtSitting),
+    reason: STAY_REASON_LABELS[reason],
+    explanation,
+    officer: by.displayName ? `${by.displayName} (${by.userId})` : by.userId,
+    at: t(at),
+  };
+  const f = (text: string) => fill(text, values);
+  const authorityFailure = STAY_REASON_GROUND[reason] === 'authority_failure';
   const lines: string[] = [
-    'CERTIFICATE UNDER SECTION 38(6) POLICE AND CRIMINAL EVIDENCE ACT 1984',
+    f(authorityFailure ? template.authorityFailureHeading : template.heading),
     '',
-    `Custody record: ${view.custodyRecordNumber} at ${view.custodySuiteName} (case ${view.caseRef}).`,
-    `A child aged ${view.age} was charged at ${t(view.chargedAt)} and refused bail.`,
-    `Local authority accommodation (${ACCOMMODATION_LABELS_FOR_CERTIFICATE[view.accommodation]}) was requested from ${view.localAuthorityName} at ${t(view.requestedAt)}.`,
+    ...template.opening.map(f),
   ];
   if (view.acknowledged) lines.push(`The request was acknowledged at ${t(view.acknowledged.at)}.`);
   for (const d of view.declines) {
@@ -68,12 +195,12 @@ export function certificateText(input: CertificateInput): string {
   }
   lines.push(
     '',
-    `I certify that the child was not moved to local authority accommodation because of ${LIMB[reason]}.`,
-    `Reason recorded: ${STAY_REASON_LABELS[reason]}.`,
-    `Circumstances: ${explanation}`,
+    f(template.statements[reason]),
+    f(template.reason),
+    f(template.circumstances),
     '',
-    `Custody officer: ${who}. Certified at ${t(at)}.`,
-    `The child must be brought before the court at its next sitting (${t(view.nextCourtSitting)}).`,
+    f(template.signature),
+    f(template.court),
   );
   return lines.join('\n');
 }
