@@ -62,6 +62,23 @@ export async function auditRefusal(deps: DeskDeps, at: string, facts: RefusalFac
   }
 }
 
+/**
+ * A click or card naming a request the engine does not know. The named ID is not written: a
+ * forged value could be anything, even a child's name. The row goes under NO_REQUEST.
+ */
+export async function auditNotFound(
+  deps: DeskDeps,
+  at: string,
+  facts: { actor: Actor; action: string; requestId?: string | undefined },
+): Promise<void> {
+  await auditRefusal(deps, at, {
+    ...facts,
+    refusal: { code: FailureCode.RequestNotFound },
+    source: 'desk',
+    fields: ['workflowId'],
+  });
+}
+
 /** A refused View details: the refusal row, and a `denied` row in the access log. */
 export async function auditDeniedView(
   deps: DeskDeps,

@@ -7,7 +7,7 @@ import type { RequestView } from '../domain/request-view.js';
 import { budget, errorCode, withinBudget } from './budget.js';
 import type { DeskContext } from './desk-context.js';
 import type { CaseDetails } from './desk-ports.js';
-import { auditDeniedView } from './refusal-audit.js';
+import { auditDeniedView, auditNotFound } from './refusal-audit.js';
 
 /** The request's facts View details names, whether from the live view or the store. */
 export interface DetailsSubject {
@@ -52,7 +52,10 @@ export async function viewDetails(
   }
   const { view, row } = fetched.value;
   const subject: DetailsSubject | null = view ?? row;
-  if (!subject) return { status: 'not_found' };
+  if (!subject) {
+    await auditNotFound(ctx.deps, ctx.nowIso(), { actor, action: 'view_details', requestId: opts.requestId });
+    return { status: 'not_found' };
+  }
   const grants = ctx.grantsOf(actor);
   const at = ctx.nowIso();
   const probeView = { localAuthorityId: subject.localAuthorityId } as RequestView;

@@ -12,6 +12,8 @@ export enum FailureCode {
   OfferAlreadyAccepted = 'OFFER_ALREADY_ACCEPTED',
   NoBedOffered = 'NO_BED_OFFERED',
   QuestionNotFound = 'QUESTION_NOT_FOUND',
+  /** The button or card names a request the engine does not know (purged, very old, or forged). */
+  RequestNotFound = 'REQUEST_NOT_FOUND',
   QuestionAlreadyAnswered = 'QUESTION_ALREADY_ANSWERED',
   DuplicateAction = 'DUPLICATE_ACTION',
   /** A stay is already recorded: the child is held, a bed still sought (docs/legal-rules.md). */

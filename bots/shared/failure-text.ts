@@ -53,6 +53,7 @@ function caseBit(params: Params | undefined): string {
 }
 
 const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
+  [FailureCode.RequestNotFound]: () => REQUEST_NOT_FOUND_TEXT,
   [FailureCode.RoleNotPermitted]: (x) =>
     `You are not set up to do that. ${actionWord(x)} needs the ${p(x, 'roles', p(x, 'role', 'right')).replace(/, /g, ' or ')} role ` +
     'in the Concordat protocol file. Ask your Concordat administrator to add you. Nothing was changed.',

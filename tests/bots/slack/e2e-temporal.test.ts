@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackBot, type SlackBot } from '../../../bots/slack/index.js';
-import { createDesk } from '../../../desk/index.js';
+import { createDesk, NO_REQUEST } from '../../../desk/index.js';
 import { createLogger } from '../../../runtime/logger.js';
 import { startFakeSocketMode, type FakeSocketMode } from '../../fakes/slack/socket-mode-server.js';
 import { socketDriver } from './support/driver.js';
 import {
   questionPath,
   cardsFor,
+  clickAndOpen,
+  submit,
   declinePath,
   exactlyOneCardEach,
   fullPath,
@@ -16,8 +18,9 @@ import {
 import { APP_TOKEN, BOT_TOKEN, startSlackHarness } from './support/harness.js';
 import { testProtocol, USERS } from './support/protocol.js';
 import { temporalEngine } from './support/temporal-engine.js';
-import { ACTION_IDS } from '../../../bots/slack/ids.js';
-import { appHomeOpened, blockAction } from '../../fakes/slack/payloads.js';
+import { ACTION_IDS, VIEW_IDS } from '../../../bots/slack/ids.js';
+import { eventually } from '../../support/workflow-harness.js';
+import { appHomeOpened, blockAction, el } from '../../fakes/slack/payloads.js';
 
 /**
  * The whole path: signed Slack traffic → the bot → the bed-request workflow on Temporal (real
@@ -99,6 +102,17 @@ describe('on the real workflow', () => {
         e.startsWith(`${USERS.mkResponder.id}: You answer for a different local authority`),
       ),
     );
+    // The desk's refusal is a row in the append-only audit log: actor, action, code, request.
+    const refusedRows = async () =>
+      (await h.engine.store.listEvents(workflowId)).filter((e) => e.type === 'action_refused');
+    const deskRow = await eventually(async () =>
+      (await refusedRows()).find((e) => e.actor?.userId === USERS.mkResponder.id),
+    );
+    expect(deskRow).toMatchObject({
+      workflowId,
+      actor: { platform: 'slack', userId: USERS.mkResponder.id },
+      data: { kind: 'acknowledge', code: 'NOT_RESPONDER_FOR_AUTHORITY', source: 'desk' },
+    });
     // Two people acknowledge at once: one wins; the other is told privately; nothing changes twice.
     await Promise.all([
       h.driver.interact(
@@ -127,6 +141,51 @@ describe('on the real workflow', () => {
     );
     const cards = exactlyOneCardEach(ctx, record);
     expect(cards.responder.text).toContain('Acknowledged');
+    // The loser of the race is refused and audited, by the desk or (if both passed its pre-check)
+    // by the workflow.
+    const loser = (await refusedRows()).filter((e) =>
+      ([USERS.responder.id, USERS.edtManager.id] as string[]).includes(e.actor?.userId ?? ''),
+    );
+    expect(loser).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ code: 'ALREADY_ACKNOWLEDGED' }) as unknown }),
+    ]);
+    // A stale action that reaches the workflow (its pre-check saw an older state) is refused and
+    // audited there: the workflow's own row, keyed by the action's ID.
+    await h.engine.client.act(workflowId, {
+      actionId: 'stale-ack',
+      actor: { platform: 'slack', userId: USERS.edtManager.id, displayName: USERS.edtManager.name },
+      action: { kind: 'acknowledge' },
+    });
+    const stale = await eventually(async () =>
+      (await refusedRows()).find((e) => e.eventId === `${workflowId}:refused:stale-ack`),
+    );
+    expect(stale).toMatchObject({
+      actor: { userId: USERS.edtManager.id },
+      data: { kind: 'acknowledge', code: 'ALREADY_ACKNOWLEDGED' },
+    });
+
+    // A refused View details: the refusal row and a `denied` row in the access log.
+    await h.driver.interact(
+      blockAction({
+        user: USERS.stranger,
+        actionId: ACTION_IDS.viewDetails,
+        value: workflowId,
+        channel: responder.channel,
+      }),
+    );
+    const denied = await eventually(async () =>
+      (await refusedRows()).find((e) => e.actor?.userId === USERS.stranger.id),
+    );
+    expect(denied).toMatchObject({ data: { kind: 'view_details', source: 'desk' } });
+    expect(await h.engine.store.listAccess(workflowId)).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ userId: USERS.stranger.id }) as unknown,
+        purpose: 'denied',
+      }),
+    ]);
+    expect(
+      JSON.stringify(h.api.okCallsTo('chat.postEphemeral').filter((c) => c.args.user === USERS.stranger.id)),
+    ).not.toContain('13/123456A');
 
     // View details against the real store: identity shown privately, access logged in Postgres.
     await h.driver.interact(
@@ -147,6 +206,7 @@ describe('on the real workflow', () => {
     expect(JSON.stringify(shown.args.blocks)).toContain('Asthma inhaler');
     const access = await h.engine.store.listAccess(workflowId);
     expect(access).toEqual([
+      expect.objectContaining({ purpose: 'denied' }),
       expect.objectContaining({
         actor: expect.objectContaining({ userId: USERS.responder.id }) as unknown,
         purpose: 'view_details',
@@ -161,6 +221,60 @@ describe('on the real workflow', () => {
         .find((c) => c.args.user_id === USERS.responder.id && JSON.stringify(c.args.view).includes(record)),
     );
     expect(JSON.stringify(home.args.view)).toMatch(/Acknowledged, no bed offered yet · open for \d+m/);
+  });
+
+  it('refuses a forged "no secure bed" decline on a non-secure request privately, audits it, and changes nothing', async () => {
+    const ctx = http();
+    const { responder } = await sergeantStartsRequest(ctx);
+    const workflowId = (responder.blocks as Array<{ elements?: Array<{ value?: string }> }>)
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.value)?.value as string;
+    const decline = await clickAndOpen(ctx, USERS.responder, responder, ACTION_IDS.decline, VIEW_IDS.decline);
+    // The form for a non-secure request does not offer the reason; a forged payload sends it anyway.
+    expect(JSON.stringify(decline.blocks)).not.toContain('"no_secure_bed"');
+    const forged = await submit(ctx, USERS.responder, decline, {
+      reason: el.select('no_secure_bed'),
+      notes: el.text('Nothing secure in the region'),
+    });
+    expect(forged.status).toBe(200);
+    // A payload no form can produce gets no inline error to fix: the modal closes, the refusal is told privately.
+    expect(forged.body).toBe('');
+    const row = await eventually(async () =>
+      (await h.engine.store.listEvents(workflowId)).find(
+        (e) => e.type === 'action_refused' && e.actor?.userId === USERS.responder.id,
+      ),
+    );
+    expect(row).toMatchObject({
+      data: { kind: 'decline', code: 'DECLINE_NO_SECURE_BED_NOT_SECURE_REQUEST' },
+    });
+    await h.api.waitFor(() =>
+      h.api
+        .okCallsTo('chat.postEphemeral')
+        .find((c) => c.args.user === USERS.responder.id && /secure/i.test(String(c.args.text))),
+    );
+    expect(await h.engine.client.view(workflowId)).toMatchObject({ status: 'awaiting_acknowledgement' });
+    expect((await h.engine.store.listEvents(workflowId)).map((e) => e.type)).not.toContain('decline');
+  });
+
+  it('audits a click on an unknown request as a refusal in the database, without the value it named', async () => {
+    const reply = await h.driver.interact(
+      blockAction({
+        user: USERS.stranger,
+        actionId: ACTION_IDS.acknowledge,
+        value: 'Robert Smith 13/000001Z',
+        channel: 'C0DUTYWEST',
+        actionTs: '1700000123.000001',
+      }),
+    );
+    expect(reply.status).toBe(200);
+    const row = await eventually(async () =>
+      (await h.engine.store.listEvents(NO_REQUEST)).find((e) => e.actor?.userId === USERS.stranger.id),
+    );
+    expect(row).toMatchObject({
+      type: 'action_refused',
+      data: { kind: 'acknowledge', code: 'REQUEST_NOT_FOUND', source: 'desk', fields: ['workflowId'] },
+    });
+    expect(JSON.stringify(row)).not.toContain('13/000001Z');
   });
 
   it('a 429 and a 500 burst still end with exactly one card per step (Temporal is the only retry layer)', async () => {

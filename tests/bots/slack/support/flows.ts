@@ -69,7 +69,7 @@ async function openedView(ctx: FlowContext, since: number, callbackId: string): 
   return { ...(call.args.view as OpenedView), id: view.id };
 }
 
-async function clickAndOpen(
+export async function clickAndOpen(
   ctx: FlowContext,
   user: { id: string; name: string },
   card: StoredMessage,
@@ -88,7 +88,7 @@ async function clickAndOpen(
   return openedView(ctx, since, callbackId);
 }
 
-async function submit(
+export async function submit(
   ctx: FlowContext,
   user: { id: string; name: string },
   view: OpenedView,
