@@ -4,6 +4,11 @@
  *   tsx runtime/main.ts            dev server (unless Temporal is reachable), worker, schedules, bots
  *   tsx runtime/main.ts --worker   worker and schedules only (production: run N copies)
  *   tsx runtime/main.ts --bots     Slack and Teams bots only (production: N copies behind a balancer)
+ *   tsx runtime/main.ts --sandbox  the training sandbox even when chat credentials are set
+ *
+ * With no chat credentials (no SLACK_BOT_TOKEN, no MICROSOFT_APP_ID) the all-in-one start serves the
+ * training sandbox (docs/sandbox.md) on loopback, on the training protocol, its own data directory
+ * and its own Temporal namespace.
  *
  * PGlite serves one process, so split roles need DATABASE_URL (a real Postgres server).
  */
@@ -34,6 +39,17 @@ import {
 } from './temporal-connection.js';
 import { createWorker } from './worker.js';
 import { startProcessHealth } from './health/index.js';
+import {
+  DEFAULT_SANDBOX_PORT,
+  loadScenarios,
+  sandboxRefusal,
+  startSandbox,
+  TRAINING_CONFIG,
+  TRAINING_NAMESPACE,
+  TRAINING_SCENARIOS,
+  type Sandbox,
+} from '../sandbox/index.js';
+import { DEFAULT_CONFIG_PATH } from './config.js';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
 
@@ -62,7 +78,12 @@ async function waitForTemporal(
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { worker: { type: 'boolean', default: false }, bots: { type: 'boolean', default: false } },
+    options: {
+      worker: { type: 'boolean', default: false },
+      bots: { type: 'boolean', default: false },
+      sandbox: { type: 'boolean', default: false },
+      'sandbox-port': { type: 'string' },
+    },
   });
   const all = !values.worker && !values.bots;
   const runWorker = all || values.worker;
@@ -74,6 +95,27 @@ async function main(): Promise<void> {
   } catch (error) {
     process.stderr.write(`\n${(error as Error).message}\n`);
     process.exit(1);
+  }
+  // The training sandbox (docs/sandbox.md): asked for, or the all-in-one start with no chat
+  // credentials at all. It then runs on its own protocol, data directory and Temporal namespace.
+  const credentials = settings.slack !== undefined || settings.teams.auth.mode === 'authenticated';
+  const training = runBots && (values.sandbox || (all && !credentials));
+  if (training) {
+    const refusal = sandboxRefusal({ production: settings.production, host: '127.0.0.1' });
+    if (refusal) {
+      process.stderr.write(`\n${refusal}\n`);
+      process.exit(1);
+    }
+    const trainingDir = `${settings.dataDir}/training`;
+    settings = {
+      ...settings,
+      dataDir: trainingDir,
+      configPath: settings.configPath === DEFAULT_CONFIG_PATH ? TRAINING_CONFIG : settings.configPath,
+      // Never a real records database: PGlite under the training directory.
+      store: { ...settings.store, dataDir: trainingDir, databaseUrl: undefined },
+      temporal: { vars: { ...settings.temporal.vars, TEMPORAL_NAMESPACE: TRAINING_NAMESPACE } },
+      teams: { ...settings.teams, auth: { mode: 'emulator' }, host: '127.0.0.1' },
+    };
   }
   const { dataDir } = settings;
   const log = createLogger({ name: 'concordat', ...settings.log });
@@ -105,6 +147,24 @@ async function main(): Promise<void> {
     const protocol = loadProtocolFile(settings.configPath);
     const codec = payloadCodecFrom(settings.payloadKeys, settings);
 
+    // The sandbox's address comes first, before the slower parts start.
+    let sandbox: Sandbox | undefined;
+    if (training) {
+      const port =
+        values['sandbox-port'] === undefined ? DEFAULT_SANDBOX_PORT : Number(values['sandbox-port']);
+      sandbox = await startSandbox({
+        protocol,
+        scenarios: loadScenarios(TRAINING_SCENARIOS),
+        log,
+        port,
+        production: settings.production,
+      });
+      const s = sandbox;
+      stoppers.push({ name: 'training sandbox', stop: () => s.stop() });
+      say(`Training sandbox: ${s.url}  (open it in a browser; the rest is starting)`);
+      lines.push(`Sandbox       ${s.url} (TRAINING: fake Slack and Teams, loopback only)`);
+    }
+
     // Temporal: TEMPORAL_ADDRESS wins; otherwise reuse a local server or start the dev server.
     let devServer: DevServer | undefined;
     let lazyTemporal = false;
@@ -127,7 +187,10 @@ async function main(): Promise<void> {
       lines.push(`Temporal      ${s.address} (namespace ${s.namespace}), from TEMPORAL_ADDRESS`);
     } else {
       say('Starting the Temporal dev server (the first run may build the Temporal CLI: a few minutes)…');
-      devServer = await startDevServer({ dbFile: `${dataDir}/temporal.db` });
+      devServer = await startDevServer({
+        dbFile: `${dataDir}/temporal.db`,
+        ...(training ? { namespace: TRAINING_NAMESPACE } : {}),
+      });
       const dev = devServer;
       stoppers.push({ name: 'temporal dev server', stop: () => dev.stop() });
       temporal = withTemporalAddress(temporal, dev.address);
@@ -169,7 +232,7 @@ async function main(): Promise<void> {
     let slackBot: SlackBot | undefined;
     let teamsBot: TeamsBot | undefined;
     const adapters: Partial<Record<Platform, ChatPort>> = {};
-    const slackEnv = settings.slack;
+    const slackEnv = sandbox?.slackEnv ?? settings.slack;
 
     if (slackEnv) {
       adapters.slack = createSlackChatPort({
@@ -200,6 +263,8 @@ async function main(): Promise<void> {
     const chat = new ChatRouter(adapters);
 
     let healthWorker: Worker | undefined;
+    let slackPort: number | undefined;
+    let teamsPort: number | undefined;
     if (runWorker) {
       const { connection, namespace } = await connectWorker(temporal);
       const worker: Worker = await createWorker({
@@ -249,6 +314,7 @@ async function main(): Promise<void> {
       if (slackEnv) {
         slackBot = createSlackBot({ protocol, desk, env: slackEnv, log });
         const port = await slackBot.start();
+        slackPort = port;
         const bot = slackBot;
         stoppers.push({ name: 'slack bot', stop: () => bot.stop() });
         lines.push(
@@ -259,6 +325,7 @@ async function main(): Promise<void> {
       }
       if (teamsBot) {
         const { port } = await teamsBot.start();
+        teamsPort = port;
         const bot = teamsBot;
         stoppers.push({ name: 'teams bot', stop: () => bot.stop() });
         lines.push(
@@ -284,8 +351,18 @@ async function main(): Promise<void> {
     stoppers.push({ name: 'health server', stop: () => health.stop() });
     lines.push(`Health        ${health.url}/healthz, /readyz, /metrics`);
 
+    if (sandbox) {
+      await sandbox.connect({
+        ...(slackPort !== undefined ? { slackEventsUrl: `http://127.0.0.1:${slackPort}/slack/events` } : {}),
+        ...(teamsPort !== undefined
+          ? { teamsMessagesUrl: `http://127.0.0.1:${teamsPort}/api/messages` }
+          : {}),
+      });
+    }
+
     say('');
     say(`Concordat is running for ${protocol.force.name}.`);
+    if (sandbox) say(`  TRAINING: open ${sandbox.url} and pick a scenario. No real records are touched.`);
     for (const l of lines) say(`  ${l}`);
     for (const l of notConfigured) say(`  ${l}`);
     say(`  Protocol      ${settings.configPath}`);
