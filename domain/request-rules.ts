@@ -218,7 +218,10 @@ export function checkAction(
  * Separate from `checkAction` so the workflow can guard it with `patched()` for histories recorded
  * before it; the request desk applies both.
  */
-export function stayExplanationRefusal(view: RequestView, action: RequestAction): Refusal | null {
+export function stayExplanationRefusal(
+  view: Pick<RequestView, 'accommodation'>,
+  action: RequestAction,
+): Refusal | null {
   if (action.kind !== 'record_stay') return null;
   const ground = screenStayExplanation({
     reason: action.reason,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accommodationSchema } from '../../domain/bed-request.js';
 
 /**
  * zod schemas for the parts of Slack's payloads Concordat reads. Bolt has already checked the
@@ -94,6 +95,8 @@ export const modalMetadataSchema = z.object({
   channel: z.string().optional(),
   /** For the answer modal: the question being answered when there is only one. */
   questionId: z.string().optional(),
+  /** The request's accommodation type, so a stay's explanation is screened in the ack (Note 16D). */
+  accommodation: accommodationSchema.optional(),
 });
 export type ModalMetadata = z.infer<typeof modalMetadataSchema>;
 

@@ -21,6 +21,7 @@ import {
 import { FailureCode } from '../../../domain/failures.js';
 import { LEFT_CELLS_FOR_LABELS, recordedLeftForSchema } from '../../../domain/held-in-custody.js';
 import { CANCEL_REASON_LABELS, DECLINE_REASON_LABELS, STAY_REASON_LABELS } from '../../../domain/outcomes.js';
+import { stayExplanationRefusal } from '../../../domain/request-rules.js';
 import type { RequestView } from '../../../domain/request-view.js';
 import { describeRefusal } from '../../shared/failure-text.js';
 import { formErrors } from '../../shared/form-errors.js';
@@ -231,6 +232,7 @@ export function actionModal(
     ...meta,
     workflowId: view.workflowId,
     ...(kind === 'answer_info' && open.length === 1 && open[0] ? { questionId: open[0].id } : {}),
+    ...(kind === 'record_stay' ? { accommodation: view.accommodation } : {}),
   };
   return modal({
     callbackId: MODAL_FOR[kind] ?? kind,
@@ -349,6 +351,11 @@ export function parseActionSubmission(
   }
   if (kind === 'record_stay' && raw.reason === 'nature_of_offence') {
     errors.reason = describeRefusal({ code: FailureCode.StayReasonOffence });
+  }
+  // Note 16D through the words: the same screen the desk and the workflow run, shown on the field.
+  if (kind === 'record_stay' && result.success && meta.accommodation) {
+    const screened = stayExplanationRefusal({ accommodation: meta.accommodation }, result.data);
+    if (screened) errors.explanation = describeRefusal(screened);
   }
   if (Object.keys(errors).length > 0 || !result.success) {
     return {
