@@ -1,36 +1,45 @@
 // The project's own command line.
 //
-//   tsx runtime/cli.ts export --from 2026-01-01 --to 2026-03-31 [--out file.csv]
+//   tsx runtime/cli.ts export --from 2026-01-01 --to 2026-03-31 [--out file.csv] [--aggregate]
 //   tsx runtime/cli.ts digest --from 2026-01-01 --to 2026-03-31 [--suppress] [--chart file.png]
 //   tsx runtime/cli.ts replay history.json [more.json…]
 //
 // Reads the protocol file (CONCORDAT_CONFIG) and the records store (DATABASE_URL, or the embedded
 // PGlite under CONCORDAT_DATA_DIR) exactly as the worker does.
-import { createWriteStream } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { renderTrendChart } from '../activities/digest/chart.js';
 import { gatherDigestFigures } from '../activities/digest/gather-figures.js';
-import { computePeriod, PeriodError } from '../domain/digest/period.js';
+import { computePeriod, PeriodError, type DigestPeriod } from '../domain/digest/period.js';
 import { groupThousands } from '../domain/digest/suppression.js';
 import { buildDigestView, renderDigestText } from '../domain/digest/view.js';
 import type { Protocol } from '../domain/protocol.js';
 import { openStoreFromEnv, type Store } from '../store/open-store.js';
 import { ConfigError, loadProtocolFile } from './config.js';
 import { parseEnv, type Settings } from './env.js';
-import { ExportError, exportConcordatCsv, formatProgress } from './export-csv.js';
+import { ExportError, exportAggregateCsv, exportConcordatCsv, formatProgress } from './export-csv.js';
 import { type EncryptionCodec, payloadCodecFrom } from './payload-codec.js';
 import { describeReplay, ReplayInputError, replayHistoryFile } from './replay-history.js';
 
 export const USAGE = `Concordat command line
 
-  export --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE.csv]
+  export --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE.csv] [--include-custody-record]
       Writes the Concordat data (principle 7) for children charged between the two dates (both
-      inclusive, local time) as CSV: one row per request, pseudonyms only. To stdout unless --out.
-      Progress goes to stderr.
+      inclusive, local time) as CSV, for the safeguarding partnership: one row per request, the
+      child as a key that links their rows within this file only. --include-custody-record adds
+      the custody record number (it identifies the child in police systems: internal use only).
+      To FILE with --out (written whole or not at all), else to stdout; progress goes to stderr.
+      With npm, use "npm run -s concordat -- export ..." so npm's banner stays out of the file.
+
+  export --aggregate --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE.csv]
+      The file to share beyond the partnership: counts by month, custody suite, local authority,
+      outcome group, accommodation and age band, with small-count suppression (counts of 1 to 4
+      as "<5", and "[c]" where one could be worked out). --suppress is accepted and implied.
 
   digest --from YYYY-MM-DD --to YYYY-MM-DD [--suppress] [--chart FILE.png]
       Prints the strategic-lead digest for the dates as text. --suppress shows counts of 1 to 4
@@ -68,6 +77,29 @@ function say(stream: Writable, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/** A bad --out path, in words, before anything is read or written. */
+async function openOut(path: string): Promise<Writable> {
+  const dir = dirname(resolve(path));
+  try {
+    const st = await stat(path).catch(() => null);
+    if (st?.isDirectory())
+      throw new ExportError('bad_out_path', `--out ${path} is a folder: give a file name`);
+    await access(dir, constants.W_OK);
+    const handle = await open(`${path}.partial`, 'w');
+    return handle.createWriteStream({ encoding: 'utf8' });
+  } catch (err) {
+    if (err instanceof ExportError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `the folder ${dir} does not exist`
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? `the folder ${dir} cannot be written to`
+          : (err as Error).message;
+    throw new ExportError('bad_out_path', `Cannot write --out ${path}: ${why}. Nothing was exported.`);
+  }
+}
+
 function required(values: Record<string, unknown>, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v.trim() === '')
@@ -83,6 +115,9 @@ async function runExport(args: string[], io: CliIo, protocol: Protocol, store: S
       to: { type: 'string' },
       out: { type: 'string' },
       'page-size': { type: 'string' },
+      aggregate: { type: 'boolean' },
+      suppress: { type: 'boolean' },
+      'include-custody-record': { type: 'boolean' },
     },
     strict: true,
   });
@@ -90,11 +125,21 @@ async function runExport(args: string[], io: CliIo, protocol: Protocol, store: S
   const to = required(values, 'to');
   const pageSize = values['page-size'] === undefined ? 5000 : Number(values['page-size']);
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new UsageError('--page-size must be a whole number');
+  const aggregate = values.aggregate === true;
+  if (values.suppress === true && !aggregate) {
+    throw new UsageError(
+      'Each row of the row-level export is one child, so it cannot be suppressed: ' +
+        'use "export --aggregate" for counts with small-count suppression, to share beyond the partnership',
+    );
+  }
+  if (aggregate && values['include-custody-record'] === true) {
+    throw new UsageError('--include-custody-record is for the row-level export, not --aggregate');
+  }
 
   const outPath = values.out;
   // Write to FILE.partial and rename when complete, so a failed export never looks finished.
   const partial = outPath ? `${outPath}.partial` : undefined;
-  const out: Writable = partial ? createWriteStream(partial, { encoding: 'utf8' }) : io.stdout;
+  const out: Writable = outPath ? await openOut(outPath) : io.stdout;
   let lastDraw = 0;
   const progress = (p: { done: number; total: number }) => {
     const now = Date.now();
@@ -107,22 +152,29 @@ async function runExport(args: string[], io: CliIo, protocol: Protocol, store: S
     lastDraw = now;
   };
   try {
-    const { rows, period } = await exportConcordatCsv(store.sql, protocol, {
-      from,
-      to,
-      out,
-      pageSize,
-      onProgress: progress,
-    });
+    const done: { rows: number; period: DigestPeriod; suppressed?: number } = aggregate
+      ? await exportAggregateCsv(store.sql, protocol, { from, to, out })
+      : await exportConcordatCsv(store.sql, protocol, {
+          from,
+          to,
+          out,
+          pageSize,
+          onProgress: progress,
+          includeCustodyRecord: values['include-custody-record'] === true,
+        });
     if (partial && outPath) {
       out.end();
       await finished(out);
       await rename(partial, outPath);
     }
+    const { rows, period } = done;
+    const what =
+      done.suppressed === undefined
+        ? `${groupThousands(rows)} rows`
+        : `${groupThousands(rows)} aggregate rows (${groupThousands(done.suppressed)} withheld by small-count suppression)`;
     say(
       io.stderr,
-      `Exported ${groupThousands(rows)} rows for children charged ` +
-        `${period.firstDay} to ${period.lastDay}${outPath ? ` to ${outPath}` : ''}.`,
+      `Exported ${what} for children charged ${period.firstDay} to ${period.lastDay}${outPath ? ` to ${outPath}` : ''}.`,
     );
     return EXIT.ok;
   } catch (err) {
@@ -158,10 +210,13 @@ async function runDigest(args: string[], io: CliIo, protocol: Protocol, store: S
   const view = buildDigestView(figures, { forceName: protocol.force.name, suppressSmallCounts: suppress });
   say(io.stdout, renderDigestText(view));
   if (values.chart) {
+    // The same chart as the digest workflow sends: the period shaded, an unfinished bar marked.
     const chart = renderTrendChart({
       trend: figures.trend,
       suppress,
-      title: `Children held in police detention after charge, per week: ${protocol.force.name}`,
+      title: `Bed requests and outcomes, ${protocol.force.name}`,
+      period: figures.period,
+      generatedAt: figures.generatedAt,
     });
     await writeFile(values.chart, chart.png);
     say(io.stderr, `Chart written to ${values.chart} (${chart.altText})`);
@@ -221,6 +276,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           'page-size': { type: 'string' },
           suppress: { type: 'boolean' },
           chart: { type: 'string' },
+          aggregate: { type: 'boolean' },
+          'include-custody-record': { type: 'boolean' },
         },
         strict: true,
       });

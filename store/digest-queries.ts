@@ -430,10 +430,19 @@ export interface ExportRow {
   childId: string;
   chargedAt: string;
   requestedAt: string;
+  nextCourtSitting: string;
   acknowledgedAt?: string;
   bedOfferedAt?: string;
   leftCustodyAt?: string;
   endedAt?: string;
+  /** When the child really left the police cells (migration 7), and whether that was assumed. */
+  leftCellsAt?: string;
+  leftCellsAssumed?: boolean;
+  /**
+   * Post-charge detentions of the same child (the linker's) charged in the repeat window before
+   * this request's charge: the repeat-detention rule of the alert and the digest.
+   */
+  earlierDetentions: number;
   outcome?: OutcomeCode;
   escalationLevel?: number;
   overnight?: boolean;
@@ -466,7 +475,7 @@ export async function countExportRows(db: SqlExecutor, range: { from: string; to
  */
 export async function exportPage(
   db: SqlExecutor,
-  range: { from: string; to: string },
+  range: { from: string; to: string; windowMs: number },
   after: ExportCursor | null,
   limit: number,
 ): Promise<ExportRow[]> {
@@ -484,6 +493,10 @@ export async function exportPage(
     charged_at: Date | string;
     charged_at_text: string;
     requested_at: Date | string;
+    next_court_sitting: Date | string;
+    left_cells_at: Date | string | null;
+    left_cells_assumed: boolean | null;
+    earlier_detentions: number;
     acknowledged_at: Date | string | null;
     bed_offered_at: Date | string | null;
     left_custody_at: Date | string | null;
@@ -498,14 +511,19 @@ export async function exportPage(
   }>(
     `SELECT r.workflow_id, r.case_ref, r.custody_record_number, r.custody_suite_id, r.local_authority_id,
        r.route, r.out_of_area, r.age, r.accommodation, r.child_id, r.charged_at, r.charged_at::text AS charged_at_text,
-       r.requested_at, o.acknowledged_at, o.bed_offered_at, o.left_custody_at, o.ended_at, o.outcome,
-       o.escalation_level, o.overnight, o.weekend, o.stay_reason, o.cancel_reason, o.decline_reasons
+       r.requested_at, r.next_court_sitting, o.acknowledged_at, o.bed_offered_at, o.left_custody_at,
+       o.ended_at, o.left_cells_at, o.left_cells_assumed, o.outcome,
+       o.escalation_level, o.overnight, o.weekend, o.stay_reason, o.cancel_reason, o.decline_reasons,
+       (SELECT COUNT(*) FROM requests p JOIN outcomes po ON po.workflow_id = p.workflow_id
+         WHERE p.child_id = r.child_id AND p.workflow_id <> r.workflow_id
+           AND p.charged_at >= r.charged_at - $6::float8 * interval '1 millisecond'
+           AND p.charged_at < r.charged_at AND po.outcome IN (${DETAINED_SQL}))::int AS earlier_detentions
      FROM requests r LEFT JOIN outcomes o ON o.workflow_id = r.workflow_id
      WHERE r.charged_at >= $1::timestamptz AND r.charged_at < $2::timestamptz
        AND ($3::timestamptz IS NULL OR (r.charged_at, r.workflow_id) > ($3::timestamptz, $4::text))
      ORDER BY r.charged_at, r.workflow_id
      LIMIT $5`,
-    [range.from, range.to, after?.chargedAt ?? null, after?.workflowId ?? null, limit],
+    [range.from, range.to, after?.chargedAt ?? null, after?.workflowId ?? null, limit, range.windowMs],
   );
   return rows.map((r) => {
     const chargedAt = toIso(r.charged_at);
@@ -523,10 +541,14 @@ export async function exportPage(
       childId: String(r.child_id),
       chargedAt,
       requestedAt: toIso(r.requested_at),
+      nextCourtSitting: toIso(r.next_court_sitting),
       ...opt('acknowledgedAt', toIsoOrUndefined(r.acknowledged_at)),
       ...opt('bedOfferedAt', toIsoOrUndefined(r.bed_offered_at)),
       ...opt('leftCustodyAt', toIsoOrUndefined(r.left_custody_at)),
       ...opt('endedAt', toIsoOrUndefined(r.ended_at)),
+      ...opt('leftCellsAt', toIsoOrUndefined(r.left_cells_at)),
+      ...opt('leftCellsAssumed', r.left_cells_assumed),
+      earlierDetentions: Number(r.earlier_detentions ?? 0),
       ...opt('outcome', r.outcome),
       ...opt('escalationLevel', r.escalation_level === null ? null : Number(r.escalation_level)),
       ...opt('overnight', r.overnight),
@@ -537,4 +559,60 @@ export async function exportPage(
       cursor: { chargedAt: r.charged_at_text, workflowId: r.workflow_id },
     };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The aggregate export (shared beyond the partnership, with suppression: docs/reports.md)
+
+/** One cell of the finest cross-classification the aggregate export counts. */
+export interface AggregateCount {
+  /** Index of the [from, to) bucket (a local month) the charge falls in. */
+  bucket: number;
+  custodySuiteId: string;
+  localAuthorityId: string;
+  accommodation: string;
+  age: number;
+  outcome: OutcomeCode | null;
+  count: number;
+}
+
+/**
+ * Requests by charge bucket × suite × local authority × accommodation requested × age × outcome
+ * (NULL while open), leaving out those entered in error: a few hundred rows for a year, which
+ * the caller groups and protects (domain/digest/aggregate-table.ts).
+ */
+export async function aggregateCounts(
+  db: SqlClient,
+  buckets: ReadonlyArray<{ from: string; to: string }>,
+): Promise<AggregateCount[]> {
+  const first = buckets[0];
+  const last = buckets[buckets.length - 1];
+  if (!first || !last) return [];
+  const rows = await reportingQuery<{
+    b: number;
+    suite: string;
+    la: string;
+    accommodation: string;
+    age: number;
+    outcome: OutcomeCode | null;
+    n: number;
+  }>(
+    db,
+    `SELECT width_bucket(r.charged_at, $1::timestamptz[]) AS b, r.custody_suite_id AS suite,
+       r.local_authority_id AS la, r.accommodation, r.age, o.outcome, COUNT(*)::int AS n
+     FROM requests r LEFT JOIN outcomes o ON o.workflow_id = r.workflow_id
+     WHERE r.charged_at >= $2::timestamptz AND r.charged_at < $3::timestamptz
+       AND o.outcome IS DISTINCT FROM ${IN_ERROR}
+     GROUP BY 1, 2, 3, 4, 5, 6`,
+    [buckets.map((b) => b.from), first.from, last.to],
+  );
+  return rows.map((r) => ({
+    bucket: Number(r.b) - 1,
+    custodySuiteId: r.suite,
+    localAuthorityId: r.la,
+    accommodation: r.accommodation,
+    age: Number(r.age),
+    outcome: r.outcome,
+    count: Number(r.n),
+  }));
 }

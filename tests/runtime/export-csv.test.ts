@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PeriodError } from '../../domain/digest/period.js';
 import { OUTCOME_LABELS } from '../../domain/outcomes.js';
@@ -20,7 +21,13 @@ import {
   exportConcordatCsv,
 } from '../../runtime/export-csv.js';
 import { openStore, type Store } from '../../store/open-store.js';
-import { buildSeed, plainIdentities, seedStore, testProtocol } from '../activities/digest/seed.js';
+import {
+  buildSeed,
+  plainIdentities,
+  seedStore,
+  testProtocol,
+  type SeedRequest,
+} from '../activities/digest/seed.js';
 import { describeEachBackend } from '../store/helpers.js';
 
 /** A small RFC 4180 parser: quoted fields, doubled quotes, CRLF records. Strict: throws on a stray quote. */
@@ -131,6 +138,9 @@ describeEachBackend('export on $name', (backend) => {
 
     const [header, ...rows] = parseCsv(out.text());
     expect(header).toEqual(EXPORT_COLUMNS.map((c) => c.name));
+    // The custody record number identifies the child in police systems: not without asking.
+    expect(header).not.toContain('custody_record_number');
+    for (const s of expected) expect(out.text()).not.toContain(s.request.custodyRecordNumber);
     expect(rows).toHaveLength(expected.length);
     const col = (row: string[], name: string) => row[header!.indexOf(name)];
     const byRef = new Map(expected.map((s) => [refs.get(s.request.workflowId), s]));
@@ -138,7 +148,6 @@ describeEachBackend('export on $name', (backend) => {
       expect(row).toHaveLength(header!.length);
       const s = byRef.get(col(row, 'case_ref'))!;
       expect(s, col(row, 'case_ref')).toBeDefined();
-      expect(col(row, 'custody_record_number')).toBe(s.request.custodyRecordNumber);
       expect(col(row, 'charged_at')).toBe(s.request.chargedAt);
       expect(col(row, 'requested_at')).toBe(s.request.requestedAt);
       expect(col(row, 'outcome')).toBe(s.outcome?.outcome ?? 'open');
@@ -169,6 +178,112 @@ describeEachBackend('export on $name', (backend) => {
     // Rows come in charge order.
     const charged = rows.map((r) => col(r, 'charged_at')!);
     expect(charged).toEqual([...charged].sort());
+  });
+
+  it('local times, the court sitting, time held after charge, the repeat flag and entered in error, by hand', async () => {
+    const out = sink();
+    await exportConcordatCsv(store.sql, protocol, { from: '2026-01-01', to: '2026-12-31', out: out.stream });
+    const [header, ...rows] = parseCsv(out.text());
+    const col = (row: string[], name: string) => row[header!.indexOf(name)];
+    const byRef = new Map(seed.map((s) => [refs.get(s.request.workflowId), s]));
+    const DETAINED = [
+      'detained_no_bed_non_secure',
+      'detained_no_secure_bed',
+      'detained_impracticable',
+      'court_before_transfer',
+    ];
+    const YEAR = 365 * 86_400_000;
+    const t = (iso: string) => Date.parse(iso);
+    let repeats = 0;
+    for (const row of rows) {
+      const s = byRef.get(col(row, 'case_ref'))!;
+      const charged = DateTime.fromISO(s.request.chargedAt, { zone: 'Europe/London' });
+      expect(col(row, 'time_zone')).toBe('Europe/London');
+      expect(col(row, 'charged_at_local')).toBe(charged.toISO({ suppressMilliseconds: true }));
+      expect(col(row, 'charged_local_date')).toBe(charged.toISODate());
+      expect(col(row, 'next_court_sitting')).toBe(s.request.nextCourtSitting);
+      // The same child's detentions in the 365 days before this charge (ground truth, not the linker).
+      const earlier = seed.filter(
+        (e) =>
+          e !== s &&
+          e.child.index === s.child.index &&
+          e.outcome !== undefined &&
+          DETAINED.includes(e.outcome.outcome) &&
+          t(e.request.chargedAt) >= t(s.request.chargedAt) - YEAR &&
+          t(e.request.chargedAt) < t(s.request.chargedAt),
+      ).length;
+      expect(col(row, 'earlier_detentions_in_window'), col(row, 'case_ref')).toBe(String(earlier));
+      const isHeld = s.outcome !== undefined && DETAINED.includes(s.outcome.outcome);
+      expect(col(row, 'repeat_detention')).toBe(s.outcome ? String(isHeld && earlier > 0) : '');
+      if (isHeld && earlier > 0) repeats++;
+      expect(col(row, 'entered_in_error')).toBe(String(s.outcome?.outcome === 'cancelled_in_error'));
+      // Time held after charge: by hand from the seed (no leaving time recorded in it).
+      const o = s.outcome;
+      let until: [string, string] | undefined;
+      if (!o || o.outcome === 'cancelled_in_error') until = undefined;
+      else if (o.leftCustodyAt) until = [o.leftCustodyAt, 'left_custody_on_transfer'];
+      else if (
+        ['detained_no_bed_non_secure', 'detained_no_secure_bed', 'detained_impracticable'].includes(
+          o.outcome,
+        ) &&
+        t(s.request.nextCourtSitting) > t(o.endedAt)
+      )
+        until = [s.request.nextCourtSitting, 'court_sitting_estimate'];
+      else until = [o.endedAt, 'request_ended'];
+      expect(col(row, 'held_after_charge_until')).toBe(until?.[1] ?? '');
+      expect(col(row, 'held_after_charge_minutes')).toBe(
+        until ? String(Math.round((t(until[0]) - t(s.request.chargedAt)) / 60_000)) : '',
+      );
+    }
+    expect(repeats).toBeGreaterThan(3);
+    // 00:30 BST on Sunday 25 October is 23:30 UTC on the 24th: the local date is the 25th.
+    const late = rows.find((r) => col(r, 'charged_at') === '2026-10-24T23:30:00.000Z')!;
+    expect(col(late, 'charged_at_local')).toBe('2026-10-25T00:30:00+01:00');
+    expect(col(late, 'charged_local_date')).toBe('2026-10-25');
+    // After the clocks go back, local time is GMT again.
+    const after = rows.find((r) => col(r, 'charged_at') === '2026-10-25T01:30:00.000Z')!;
+    expect(col(after, 'charged_at_local')).toBe('2026-10-25T01:30:00+00:00');
+  });
+
+  it('time held after charge uses the real leaving time of the cells once recorded (migration 7)', async () => {
+    const [a, b] = seed.filter((s) => s.outcome?.outcome === 'detained_no_bed_non_secure');
+    await store.sql.query(
+      `UPDATE outcomes SET left_cells_at = $2::timestamptz, left_cells_assumed = $3 WHERE workflow_id = $1`,
+      [a!.request.workflowId, new Date(Date.parse(a!.request.chargedAt) + 601 * 60_000).toISOString(), false],
+    );
+    await store.sql.query(
+      `UPDATE outcomes SET left_cells_at = $2::timestamptz, left_cells_assumed = $3 WHERE workflow_id = $1`,
+      [b!.request.workflowId, new Date(Date.parse(b!.request.chargedAt) + 900 * 60_000).toISOString(), true],
+    );
+    const out = sink();
+    await exportConcordatCsv(store.sql, protocol, { from: '2026-01-01', to: '2026-12-31', out: out.stream });
+    const [header, ...rows] = parseCsv(out.text());
+    const col = (row: string[], name: string) => row[header!.indexOf(name)];
+    const rowOf = (s: SeedRequest) =>
+      rows.find((r) => col(r, 'case_ref') === refs.get(s.request.workflowId))!;
+    expect([col(rowOf(a!), 'held_after_charge_minutes'), col(rowOf(a!), 'held_after_charge_until')]).toEqual([
+      '601',
+      'left_cells_recorded',
+    ]);
+    expect([col(rowOf(b!), 'held_after_charge_minutes'), col(rowOf(b!), 'held_after_charge_until')]).toEqual([
+      '900',
+      'left_cells_assumed',
+    ]);
+    expect(col(rowOf(b!), 'left_cells_assumed')).toBe('true');
+  });
+
+  it('--include-custody-record adds the custody record number, for internal use', async () => {
+    const out = sink();
+    await exportConcordatCsv(store.sql, protocol, {
+      from: '2026-01-01',
+      to: '2026-06-30',
+      out: out.stream,
+      includeCustodyRecord: true,
+    });
+    const [header, ...rows] = parseCsv(out.text());
+    expect(header?.[1]).toBe('custody_record_number');
+    const byRef = new Map(seed.map((s) => [refs.get(s.request.workflowId), s]));
+    for (const r of rows) expect(r[1]).toBe(byRef.get(r[0])!.request.custodyRecordNumber);
   });
 
   it('keys children afresh per export, so two files cannot be joined on the child key', async () => {
