@@ -9,7 +9,12 @@ import { makeRecordActivities } from './records/records.js';
 
 export type { DeliverInput, NotifyPersonInput } from './delivery/deliver.js';
 export type { SnapshotProtocolInput } from './protocol/snapshot-protocol.js';
-export type { RecordOutcomeInput, RecordOutcomeResult } from './records/records.js';
+export type {
+  RecordOutcomeInput,
+  RecordOutcomeResult,
+  RepeatAtStartInput,
+  RepeatAtStartResult,
+} from './records/records.js';
 
 export interface ActivityDeps {
   chat: ChatPort;
@@ -35,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     notifyPerson: heartbeating(makeNotifyPerson(deps)),
     appendEvent: heartbeating(records.appendEvent),
     recordOutcome: heartbeating(records.recordOutcome),
+    repeatAtStart: heartbeating(records.repeatAtStart),
   };
 }
 

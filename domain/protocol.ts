@@ -111,7 +111,16 @@ export const protocolSchema = z
     ladder: ladderSchema,
     people: z.array(personSchema).default([]),
     leads: z.array(destinationSchema).default([]),
-    repeatDetention: z.object({ window: durationSchema.default('365d') }).default({}),
+    repeatDetention: z
+      .object({
+        window: durationSchema.default('365d'),
+        /**
+         * Start the ladder of a repeat child (docs/legal-rules.md, "Repeat detention") at this
+         * level: the request opens at it, and steps below it are skipped. Absent: level 0, as any child.
+         */
+        startLevel: z.number().int().min(1).max(9).optional(),
+      })
+      .default({}),
     retention: z.object({ personalData: durationSchema.default('730d') }).default({}),
     /**
      * The wording of the s.38(6) certificate, for the force's legal team to approve

@@ -71,6 +71,11 @@ export interface RequestView {
     reason: StayReason;
     certificate: string;
   };
+  /**
+   * A repeat child (docs/legal-rules.md, "Repeat detention"): earlier post-charge detentions of
+   * the same child in the window, found as the request opened. Counts and a date only, no identity.
+   */
+  repeat?: { count: number; lastChargedAt: string; windowDays: number };
   /** Review pages sent while held (docs/legal-rules.md, "A stay is not the end"). */
   reviews?: Array<{ at: string }>;
   outcome?: {
@@ -115,4 +120,15 @@ export interface RepeatAlertView {
     outcome: OutcomeCode;
     caseRef: string;
   }>;
+  /**
+   * Set on the alert sent as a request opens: the detention now under way (its outcome not yet
+   * known). Absent on the alert sent when a request ends, whose last detention is this one.
+   */
+  now?: {
+    caseRef: string;
+    custodyRecordNumber: string;
+    custodySuiteName: string;
+    localAuthorityName: string;
+    chargedAt: string;
+  };
 }

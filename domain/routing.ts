@@ -96,6 +96,8 @@ export interface ProtocolSnapshot {
    * Absent in snapshots taken before it existed: the workflow then uses the defaults.
    */
   held?: HeldSettings;
+  /** A repeat child's ladder starts at this level (protocol `repeatDetention.startLevel`). */
+  repeatStartLevel?: number;
 }
 
 export class RoutingError extends Error {
@@ -177,6 +179,9 @@ export function snapshotFor(
     repeatWindowMs: protocol.repeatDetention.window,
     certificate: protocol.certificate,
     held,
+    ...(protocol.repeatDetention.startLevel !== undefined
+      ? { repeatStartLevel: protocol.repeatDetention.startLevel }
+      : {}),
   };
 }
 

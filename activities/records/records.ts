@@ -22,6 +22,20 @@ export interface RecordOutcomeInput {
   repeatWindowMs: number;
 }
 
+export interface RepeatAtStartInput {
+  workflowId: string;
+  chargedAt: string;
+  repeatWindowMs: number;
+}
+
+/** The child's earlier post-charge detentions in the window, found as the request opens. */
+export interface RepeatAtStartResult {
+  /** How many earlier detentions, and the last one's time of charge (no identity). */
+  earlier: { count: number; lastChargedAt: string; windowDays: number } | null;
+  /** The alert for the leads, sent within a minute of the request (null when none). */
+  alert: RepeatAlertView | null;
+}
+
 export interface RecordOutcomeResult {
   /** Set on the second and later detentions of the same child in the window: send it to the leads. */
   repeatAlert: RepeatAlertView | null;
@@ -107,5 +121,53 @@ export function makeRecordActivities(deps: {
     return { repeatAlert };
   }
 
-  return { registerRequest, appendEvent, recordOutcome };
+  /**
+   * As a request opens (docs/legal-rules.md, "Repeat detention"): the same child's earlier
+   * post-charge detentions in the window before this charge, by the one same-child linker
+   * (docs/same-child.md), so the leads are alerted at the start, not at the end.
+   */
+  async function repeatAtStart(input: RepeatAtStartInput): Promise<RepeatAtStartResult> {
+    const since = new Date(Date.parse(input.chargedAt) - input.repeatWindowMs).toISOString();
+    const earlier = await store.earlierDetentions({
+      workflowId: input.workflowId,
+      since,
+      before: input.chargedAt,
+    });
+    const last = earlier[earlier.length - 1];
+    if (!last) return { earlier: null, alert: null };
+    const current = await store.getRequest(input.workflowId);
+    if (!current) throw new Error(`Request ${input.workflowId} is not registered`);
+    const p = deps.protocol();
+    const suiteName = (id: string) => p.custodySuites.find((s) => s.id === id)?.name ?? id;
+    const laName = (id: string) => p.localAuthorities.find((l) => l.id === id)?.name ?? id;
+    const windowDays = Math.round(input.repeatWindowMs / DAY_MS);
+    deps.log?.warn(
+      { workflowId: input.workflowId, earlier: earlier.length },
+      'repeat child: held after charge before, alerting the leads at the start',
+    );
+    return {
+      earlier: { count: earlier.length, lastChargedAt: last.chargedAt, windowDays },
+      alert: {
+        childRef: current.childPseudonym.slice(0, CHILD_REF_LENGTH),
+        windowDays,
+        detentions: earlier.map((d) => ({
+          custodyRecordNumber: d.custodyRecordNumber,
+          custodySuiteName: suiteName(d.custodySuiteId),
+          localAuthorityName: laName(d.localAuthorityId),
+          chargedAt: d.chargedAt,
+          outcome: d.outcome,
+          caseRef: d.caseRef,
+        })),
+        now: {
+          caseRef: current.caseRef,
+          custodyRecordNumber: current.custodyRecordNumber,
+          custodySuiteName: suiteName(current.custodySuiteId),
+          localAuthorityName: laName(current.localAuthorityId),
+          chargedAt: input.chargedAt,
+        },
+      },
+    };
+  }
+
+  return { registerRequest, appendEvent, recordOutcome, repeatAtStart };
 }

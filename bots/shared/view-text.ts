@@ -102,8 +102,26 @@ export function outOfAreaLine(
     : null;
 }
 
-export function warningLines(view: Pick<RequestView, 'warnings'>): string[] {
-  return view.warnings.filter((w) => w !== 'out_of_area').map((w) => WARNING_TEXT[w]);
+/** "Held in police custody after charge 2 times in the last 12 months, last on Mon 18 Feb 2013" (no identity). */
+export function repeatLine(view: Pick<RequestView, 'repeat'>, zone: string = DEFAULT_ZONE): string | null {
+  const r = view.repeat;
+  if (!r) return null;
+  const span = r.windowDays >= 365 && r.windowDays <= 366 ? '12 months' : `${r.windowDays} days`;
+  const last = DateTime.fromISO(r.lastChargedAt, { setZone: true }).setZone(zone).toFormat('ccc d LLL yyyy');
+  return (
+    `Repeat child: held in police custody after charge ${r.count} ${r.count === 1 ? 'time' : 'times'} ` +
+    `in the last ${span}, last on ${last}.`
+  );
+}
+
+export function warningLines(
+  view: Pick<RequestView, 'warnings'> & Partial<Pick<RequestView, 'repeat'>>,
+): string[] {
+  const repeat = repeatLine(view);
+  return [
+    ...(repeat ? [repeat] : []),
+    ...view.warnings.filter((w) => w !== 'out_of_area').map((w) => WARNING_TEXT[w]),
+  ];
 }
 
 export function titleText(view: Pick<RequestView, 'caseRef' | 'custodySuiteName'>): string {
@@ -259,6 +277,20 @@ export function escalationText(page: EscalationPageView): string {
 }
 
 export function repeatAlertLines(alert: RepeatAlertView, zone: string = DEFAULT_ZONE): string[] {
+  const now = alert.now;
+  if (now) {
+    return [
+      `Repeat child in custody now: child ${alert.childRef}, charged ${formatTime(now.chargedAt, zone)} and ` +
+        `refused bail at ${now.custodySuiteName} (request ${now.caseRef}, record ${now.custodyRecordNumber}), ` +
+        `has been held in police detention after charge ${alert.detentions.length} ` +
+        `${alert.detentions.length === 1 ? 'time' : 'times'} before in ${alert.windowDays} days.`,
+      ...alert.detentions.map(
+        (d) =>
+          `${formatTime(d.chargedAt, zone)} · ${d.custodySuiteName} · ${d.localAuthorityName} · ` +
+          `record ${d.custodyRecordNumber} · ${d.caseRef} · ${OUTCOME_LABELS[d.outcome]}`,
+      ),
+    ];
+  }
   return [
     `Repeat detention: child ${alert.childRef} has been held in police detention after charge ` +
       `${alert.detentions.length} times in ${alert.windowDays} days.`,

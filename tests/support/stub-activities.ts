@@ -17,6 +17,7 @@ export function stubActivities(protocol: Protocol, onDeliver: (d: StubDelivery) 
     appendEvent: () => Promise.resolve(),
     notifyPerson: () => Promise.resolve(),
     recordOutcome: () => Promise.resolve({ repeatAlert: null }),
+    repeatAtStart: () => Promise.resolve({ earlier: null, alert: null }),
     deliver: (input) => {
       onDeliver({ step: input.step, at: Date.now() });
       messages += 1;

@@ -1,12 +1,15 @@
-import { ApplicationFailure, log } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched } from '@temporalio/workflow';
 import { bedRequestInputSchema, type BedRequestInput } from '../../domain/bed-request.js';
 import { FailureCode } from '../../domain/failures.js';
-import { openingView } from '../../domain/request-rules.js';
-import { startLadder } from '../escalation/ladder.js';
+import { applyEscalation, openingView } from '../../domain/request-rules.js';
+import { startLadder, totalFirings } from '../escalation/ladder.js';
 import { records } from './activities.js';
 import type { DecisionClock } from './clock.js';
-import { audit, updateCards } from './effects.js';
-import { ladderFacts, type RunState } from './run-state.js';
+import { audit, deliverAll, updateCards } from './effects.js';
+import { ladderFacts, STEP, type RunState } from './run-state.js';
+
+/** Patch ID: the repeat-child lookup as the request opens; older histories replay without it. */
+export const REPEAT_AT_START_PATCH = 'repeat-child-at-start';
 import type { ContinuedBedRequest } from './state.js';
 
 /**
@@ -60,7 +63,16 @@ export async function openRequest(
         : {}),
     },
   });
-  const view = openingView(request, {
+  // A repeat child is seen at the start (docs/legal-rules.md, "Repeat detention"), by the one
+  // same-child linker: the leads are alerted within a minute and the cards carry the count.
+  const repeat = patched(REPEAT_AT_START_PATCH)
+    ? await records.repeatAtStart({
+        workflowId,
+        chargedAt: request.chargedAt,
+        repeatWindowMs: snapshot.repeatWindowMs,
+      })
+    : null;
+  let view = openingView(request, {
     workflowId,
     caseRef,
     custodySuiteName: snapshot.custodySuite.name,
@@ -69,6 +81,15 @@ export async function openRequest(
     outOfArea: snapshot.routing.outOfArea,
     requestedAt: input.requestedAt,
   });
+  if (repeat?.earlier) view = { ...view, repeat: repeat.earlier };
+  const startLevel = repeat?.earlier ? snapshot.repeatStartLevel : undefined;
+  if (startLevel !== undefined) {
+    view = applyEscalation(
+      view,
+      { level: startLevel, name: 'Repeat child: the ladder starts here' },
+      input.requestedAt,
+    );
+  }
   const run: RunState = {
     workflowId,
     snapshot,
@@ -81,6 +102,13 @@ export async function openRequest(
     clock,
   };
   run.ladder = startLadder(ladderFacts(run), snapshot.ladder, snapshot.timeZone);
+  if (startLevel !== undefined) {
+    // The steps below the starting level are skipped for a repeat child.
+    const fired = { ...run.ladder.fired };
+    for (const step of snapshot.ladder.steps)
+      if (step.level < startLevel) fired[step.key] = totalFirings(step);
+    run.ladder = { ...run.ladder, fired };
+  }
   // A click on a card can arrive before this task ends: its pre-check query must find the request.
   onReady(run);
   log.info('Bed request opened', {
@@ -97,8 +125,19 @@ export async function openRequest(
       outOfArea: snapshot.routing.outOfArea,
       accommodation: request.accommodation,
       age: request.age,
+      ...(repeat?.earlier ? { repeatEarlier: repeat.earlier.count } : {}),
     }),
     updateCards(run),
+    ...(repeat?.alert
+      ? [
+          deliverAll(run, STEP.repeatAtStart, snapshot.leads, { kind: 'repeat_alert', view: repeat.alert }),
+          audit(run, 'repeat_alert_at_start', undefined, {
+            earlier: repeat.alert.detentions.length,
+            windowDays: repeat.alert.windowDays,
+            ...(startLevel !== undefined ? { startLevel } : {}),
+          }),
+        ]
+      : []),
   ]);
   return run;
 }

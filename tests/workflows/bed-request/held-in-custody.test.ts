@@ -98,11 +98,13 @@ describe('a stay is not the end', () => {
 
     // The first review page, 2 h after the stay (the default protocol: every 2h, and at 00:00, 07:00).
     await h.advanceTo('2026-01-06T21:06:00Z');
-    await eventually(() => reviewPages(id).length >= 2 || undefined);
+    await eventually(() => reviewPages(id).length >= 3 || undefined);
     const reviewAt = iso(Date.parse(held.stay?.at ?? '') + 2 * HOUR).slice(11, 16);
-    expect(reviewPages(id)).toEqual([
-      { at: reviewAt, to: 'C0EDT' },
+    // The example protocol pages the responders (the EDT, both platforms) and the custody inspector.
+    expect(reviewPages(id).sort((a, b) => a.to.localeCompare(b.to))).toEqual([
       { at: reviewAt, to: '19:edt@thread.tacv2' },
+      { at: reviewAt, to: 'C0EDT' },
+      { at: reviewAt, to: 'U0CUSTINSP' },
     ]);
 
     // A bed turns up, and the child leaves at 21:30.
