@@ -16,7 +16,12 @@ export interface BedRequests {
   start(
     input: BedRequestInput,
     requestedAt: string,
-  ): Promise<{ status: 'started' | 'already_open' | 'already_closed' | 'queued'; workflowId: string }>;
+  ): Promise<{
+    status: 'started' | 'already_open' | 'already_closed' | 'queued';
+    workflowId: string;
+    /** A correction: the request, cancelled as entered in error, that this one replaces. */
+    supersedes?: string;
+  }>;
   act(workflowId: string, envelope: ActionEnvelope): Promise<void>;
   view(workflowId: string): Promise<RequestView | null>;
 }

@@ -9,7 +9,8 @@ import type { DeskContext } from './desk-context.js';
 import { auditRefusal } from './refusal-audit.js';
 
 export type StartResult =
-  | { status: 'started' | 'queued'; workflowId: string }
+  /** `supersedes`: the request entered in error that this one corrects (linked in the audit). */
+  | { status: 'started' | 'queued'; workflowId: string; supersedes?: string }
   /** The record already has a request: `refusal` says so (AlreadyOpen or RequestClosed). */
   | {
       status: 'already_open' | 'already_closed';
@@ -88,11 +89,14 @@ export async function startRequest(
     );
     return { status: 'unavailable', reason: started.reason };
   }
-  const { status, workflowId, view } = started.value;
-  ctx.deps.log.info({ workflowId, status, userId: actor.userId }, 'bed request submitted');
-  if (status === 'started' || status === 'queued') return { status, workflowId };
+  const { status, workflowId, view, supersedes } = started.value;
+  ctx.deps.log.info({ workflowId, status, userId: actor.userId, supersedes }, 'bed request submitted');
+  if (status === 'started' || status === 'queued') {
+    if (supersedes) await linkCorrection(ctx, actor, requestedAt, { workflowId, supersedes });
+    return { status, workflowId, ...(supersedes ? { supersedes } : {}) };
+  }
   const refusal: Refusal = {
-    code: status === 'already_open' ? FailureCode.AlreadyOpen : FailureCode.RequestClosed,
+    code: status === 'already_open' ? FailureCode.AlreadyOpen : FailureCode.RecordAlreadyClosed,
     params: {
       custodyRecordNumber: input.custodyRecordNumber,
       ...(view ? { caseRef: view.caseRef } : {}),
@@ -108,4 +112,38 @@ export async function startRequest(
     source: 'desk',
   });
   return { status, workflowId, view, refusal };
+}
+
+/**
+ * Links a correction both ways in the append-only audit log (docs/legal-rules.md, "Correcting a
+ * mistake"): the new request names the one entered in error, and the old one, kept in history as
+ * it was, names the request that replaced it. A write that fails is logged, never a failed start.
+ */
+async function linkCorrection(
+  ctx: DeskContext,
+  actor: Actor,
+  at: string,
+  link: { workflowId: string; supersedes: string },
+): Promise<void> {
+  const rows = [
+    {
+      eventId: `${link.workflowId}:corrects:${link.supersedes}`,
+      workflowId: link.workflowId,
+      type: 'request_corrects',
+      data: { supersedes: link.supersedes, reason: 'entered_in_error' },
+    },
+    {
+      eventId: `${link.supersedes}:corrected_by:${link.workflowId}`,
+      workflowId: link.supersedes,
+      type: 'request_corrected_by',
+      data: { correctedBy: link.workflowId },
+    },
+  ];
+  for (const row of rows) {
+    try {
+      await ctx.deps.store.appendEvent({ ...row, actor, at });
+    } catch (err) {
+      ctx.deps.log.error({ workflowId: row.workflowId, err: errorCode(err) }, 'could not link a correction');
+    }
+  }
 }

@@ -135,3 +135,12 @@ export function bedRequestWorkflowId(custodySuiteId: string, custodyRecordNumber
       .replace(/[^A-Z0-9]+/g, '-');
   return `bed-request:${norm(custodySuiteId)}:${norm(custodyRecordNumber)}`;
 }
+
+/**
+ * The workflow ID of the `attempt`-th request for one custody record: the first is the record's
+ * own ID; after a request cancelled as entered in error, the next is suffixed `:r2`, `:r3`…
+ * (docs/legal-rules.md, "Correcting a mistake").
+ */
+export function correctionWorkflowId(recordWorkflowId: string, attempt: number): string {
+  return attempt <= 1 ? recordWorkflowId : `${recordWorkflowId}:r${attempt}`;
+}

@@ -1,6 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ActionEnvelope } from '../domain/actions.js';
-import { bedRequestInputSchema, bedRequestWorkflowId, type BedRequestInput } from '../domain/bed-request.js';
+import {
+  bedRequestInputSchema,
+  bedRequestWorkflowId,
+  correctionWorkflowId,
+  type BedRequestInput,
+} from '../domain/bed-request.js';
 import type { RequestView } from '../domain/request-view.js';
 import type { PendingStartsStore } from '../store/pending-starts.js';
 import { bedRequestWorkflow } from '../workflows/bed-request/bed-request-workflow.js';
@@ -20,6 +25,9 @@ export const DEFAULT_START_DEADLINE_MS = 3_000;
 
 export type StartStatus = 'started' | 'already_open' | 'already_closed' | 'queued';
 
+/** How many times one custody record's request may be entered in error and made again. */
+export const MAX_CORRECTIONS = 20;
+
 export interface BedRequestClient {
   /**
    * Starts the request's workflow. The ID comes from the custody suite and record number, so a
@@ -29,7 +37,15 @@ export interface BedRequestClient {
    * submit of that record while it waits (docs/queued-submits.md).
    * Throws a ZodError when the input is not a valid bed request (the edge validates first).
    */
-  start(input: BedRequestInput, requestedAt: string): Promise<{ status: StartStatus; workflowId: string }>;
+  start(
+    input: BedRequestInput,
+    requestedAt: string,
+  ): Promise<{
+    status: StartStatus;
+    workflowId: string;
+    /** A correction: the request, cancelled as entered in error, that this one replaces. */
+    supersedes?: string;
+  }>;
   /** Sends a button click or form submission into the request (checked there for role and state). */
   act(workflowId: string, envelope: ActionEnvelope): Promise<void>;
   /** The request's current view model, or null when there is no such request (or it is not registered yet). */
@@ -98,37 +114,54 @@ export function createBedRequestClient(client: Client, opts: BedRequestClientOpt
       if (outbox && (await outbox.status(workflowId))?.state === 'queued') {
         return { status: 'queued', workflowId };
       }
-      let started: 'started' | 'already_exists';
-      try {
-        started = await startBedRequestWorkflow(
-          client,
-          { taskQueue: opts.taskQueue, workflowId, deadlineMs },
-          request,
-          requestedAt,
-        );
-      } catch (err) {
-        if (!outbox || !isTemporalUnreachable(err)) throw err;
-        const kept = await outbox.enqueue({ workflowId, input: request, requestedAt });
-        // Queued before and since started: Temporal has the request, but cannot say in what state.
-        if (kept.outcome === 'already_started') throw err;
-        log?.warn(
-          {
-            workflowId,
-            outcome: kept.outcome,
-            requestedAt: kept.requestedAt,
-            err: describeTemporalError(err),
-          },
-          'Temporal unreachable: bed request kept in the outbox',
-        );
-        return { status: 'queued', workflowId };
+      // A request cancelled as entered in error may be made again on the same custody record: the
+      // new one takes the next suffixed ID (`correctionWorkflowId`) and names the one it corrects.
+      // Any other ending keeps the record closed (docs/legal-rules.md, "Correcting a mistake").
+      let supersedes: string | undefined;
+      for (let attempt = 1; ; attempt++) {
+        const id = correctionWorkflowId(workflowId, attempt);
+        let started: 'started' | 'already_exists';
+        try {
+          started = await startBedRequestWorkflow(
+            client,
+            { taskQueue: opts.taskQueue, workflowId: id, deadlineMs },
+            request,
+            requestedAt,
+          );
+        } catch (err) {
+          if (!outbox || !isTemporalUnreachable(err)) throw err;
+          const kept = await outbox.enqueue({ workflowId: id, input: request, requestedAt });
+          // Queued before and since started: Temporal has the request, but cannot say in what state.
+          if (kept.outcome === 'already_started') throw err;
+          log?.warn(
+            {
+              workflowId: id,
+              outcome: kept.outcome,
+              requestedAt: kept.requestedAt,
+              err: describeTemporalError(err),
+            },
+            'Temporal unreachable: bed request kept in the outbox',
+          );
+          return { status: 'queued', workflowId: id };
+        }
+        opts.onReachable?.();
+        if (started === 'started') {
+          return { status: 'started', workflowId: id, ...(supersedes ? { supersedes } : {}) };
+        }
+        const handle = client.workflow.getHandle<typeof bedRequestWorkflow>(id);
+        const description = await handle.describe();
+        // A request just cancelled in error may still be recording its outcome: it counts as ended.
+        const running = description.status.name === 'RUNNING';
+        const final = running
+          ? await handle.query(stateQuery)
+          : description.status.name === 'COMPLETED'
+            ? await handle.result()
+            : null;
+        const enteredInError = attempt < MAX_CORRECTIONS && final?.outcome?.code === 'cancelled_in_error';
+        if (running && !enteredInError) return { status: 'already_open', workflowId: id };
+        if (!enteredInError) return { status: 'already_closed', workflowId: id };
+        supersedes = id;
       }
-      opts.onReachable?.();
-      if (started === 'started') return { status: 'started', workflowId };
-      const description = await client.workflow.getHandle(workflowId).describe();
-      return {
-        status: description.status.name === 'RUNNING' ? 'already_open' : 'already_closed',
-        workflowId,
-      };
     },
 
     async act(workflowId, envelope) {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { ENGINE_UNAVAILABLE_TEXT, describeRefusal } from '../../shared/failure-text.js';
+import { CORRECTION_TEXT } from '../../shared/correction-text.js';
 import { queuedSubmitText } from '../../shared/queued-text.js';
 import { ageText, statusLabel } from '../../shared/view-text.js';
 import { NOT_CUSTODY_TEXT } from '../commands/bed-request.js';
@@ -76,7 +77,8 @@ export function bedRequestSubmit(deps: SlackBotDeps) {
           client,
           to,
           `Bed request sent for custody record ${input.custodyRecordNumber}. The duty team or EDT has been ` +
-            `asked for accommodation. ${custodyChannelHint(deps, input.custodySuiteId)}`,
+            `asked for accommodation. ${outcome.supersedes ? `${CORRECTION_TEXT} ` : ''}` +
+            custodyChannelHint(deps, input.custodySuiteId),
         );
         return;
       case 'queued':

@@ -1,5 +1,6 @@
 import type { Actor } from '../../../domain/people.js';
 import { ENGINE_UNAVAILABLE_TEXT, describeRefusal } from '../../shared/failure-text.js';
+import { CORRECTION_TEXT } from '../../shared/correction-text.js';
 import { queuedSubmitText } from '../../shared/queued-text.js';
 import { requestCard } from '../cards/request-card.js';
 import { requestFormCard, type RequestFormValues } from '../cards/request-form-card.js';
@@ -68,6 +69,15 @@ export async function submitRequest(
   });
   switch (started.status) {
     case 'refused':
+      if (started.problems) {
+        // The desk's own check of the times and ages (domain/intake.ts): back on the form.
+        return {
+          card: formForDeps(deps, parsed.values, started.problems),
+          shared: formForDeps(deps, withoutIdentity(parsed.values), started.problems),
+          words: `The form has errors: ${Object.keys(started.problems).join(', ')}`,
+          accepted: false,
+        };
+      }
       return noticeOutcome('Bed request not sent', {
         tone: 'attention',
         lines: [describeRefusal(started.refusal)],
@@ -99,6 +109,7 @@ export async function submitRequest(
           tone: 'good',
           lines: [
             'Request sent. The duty team or EDT has been told.',
+            ...(started.supersedes ? [CORRECTION_TEXT] : []),
             'This card turns into the live request: answer questions, confirm the transfer or record why the child stays from here.',
           ],
         },

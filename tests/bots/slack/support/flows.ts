@@ -217,7 +217,7 @@ export async function declinePath(ctx: FlowContext) {
   });
   expect(stays.body).toBe('');
   const closed = await oneCard(ctx, record, 'custody', (m) => m.text.includes('no non-secure bed provided'));
-  expect(JSON.stringify(closed.blocks)).toContain('CERTIFICATE UNDER SECTION 38(6)');
+  expect(JSON.stringify(closed.blocks)).toContain('THE LOCAL AUTHORITY PROVIDED NO ACCOMMODATION');
   await oneCard(ctx, record, 'responder', (m) => m.text.includes('no non-secure bed provided'));
   await ctx.settle?.();
   const cards = exactlyOneCardEach(ctx, record);
