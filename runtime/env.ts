@@ -201,7 +201,14 @@ const health = {
   CONCORDAT_BOTS_HEALTH_PORT: envPort,
 };
 
-const shape = { ...core, ...keys, ...store, ...temporal, ...slack, ...teams, ...health };
+// OpenTelemetry tracing (runtime/tracing.ts): off unless an OTLP endpoint is given. The exporter
+// also reads the other standard OTEL_EXPORTER_OTLP_* variables itself.
+const telemetry = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('http://localhost:4318'),
+  OTEL_SERVICE_NAME: text(),
+};
+
+const shape = { ...core, ...keys, ...store, ...temporal, ...slack, ...teams, ...health, ...telemetry };
 type Fields = z.output<z.ZodObject<typeof shape>>;
 /** The fields, plus the variables passed through untouched (the TEMPORAL_GRPC_META_* family, the OS's). */
 type Parsed = Fields & Record<string, unknown>;
@@ -215,6 +222,7 @@ export const ENV_GROUPS = {
   slack: Object.keys(slack),
   teams: Object.keys(teams),
   health: Object.keys(health),
+  telemetry: Object.keys(telemetry),
 } satisfies Record<string, string[]>;
 
 /** Every name the schema declares; a family is written with a trailing `*`. */
@@ -236,6 +244,8 @@ export interface Settings {
   teamsEnabled: boolean;
   /** Where the health servers listen: loopback unless CONCORDAT_HEALTH_HOST says otherwise. */
   health: HealthSettings;
+  /** Tracing: on when OTEL_EXPORTER_OTLP_ENDPOINT is set (runtime/tracing.ts). */
+  telemetry: { otlpEndpoint?: string; serviceName?: string };
 }
 
 /**
@@ -365,6 +375,10 @@ function toSettings(e: Parsed): Settings {
       host: e.CONCORDAT_HEALTH_HOST ?? '127.0.0.1',
       workerPort: e.CONCORDAT_WORKER_HEALTH_PORT ?? 9464,
       botsPort: e.CONCORDAT_BOTS_HEALTH_PORT ?? 9465,
+    },
+    telemetry: {
+      ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+      ...(e.OTEL_SERVICE_NAME ? { serviceName: e.OTEL_SERVICE_NAME } : {}),
     },
   };
 }

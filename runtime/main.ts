@@ -37,6 +37,7 @@ import {
   temporalSettings,
   withTemporalAddress,
 } from './temporal-connection.js';
+import { startTracing, tracedBedRequests, tracedChatPort } from './tracing.js';
 import { createWorker } from './worker.js';
 import { startProcessHealth } from './health/index.js';
 import {
@@ -209,17 +210,32 @@ async function main(): Promise<void> {
         : `Records       PGlite (embedded Postgres) in ${dataDir}/pglite`,
     );
 
-    const client: Client = await connectClient(codec, temporal, { lazy: lazyTemporal });
+    // Tracing (runtime/tracing.ts): only with OTEL_EXPORTER_OTLP_ENDPOINT; one trace per request.
+    const tracing = startTracing({
+      serviceName:
+        settings.telemetry.serviceName ??
+        (runWorker && !runBots ? 'concordat-worker' : runBots && !runWorker ? 'concordat-bots' : 'concordat'),
+      ...(settings.telemetry.otlpEndpoint ? { otlpEndpoint: settings.telemetry.otlpEndpoint } : {}),
+    });
+    if (tracing) {
+      stoppers.push({ name: 'tracing', stop: () => tracing.shutdown() });
+      lines.push(`Tracing       OTLP to ${settings.telemetry.otlpEndpoint ?? ''}`);
+    }
+    const client: Client = await connectClient(codec, temporal, {
+      lazy: lazyTemporal,
+      ...(tracing ? { plugins: [tracing.plugin] } : {}),
+    });
     stoppers.push({ name: 'temporal client', stop: () => client.connection.close() });
     // The bots keep a submit made while Temporal is unreachable and start it later
     // (docs/queued-submits.md); any start that gets through is the drainer's cue to go at once.
     let drainer: StartOutboxDrainer | undefined;
-    const bedRequests = createBedRequestClient(client, {
+    const untraced = createBedRequestClient(client, {
       taskQueue: TASK_QUEUE,
       ...(runBots ? { outbox: store.pendingStarts } : {}),
       onReachable: () => drainer?.kick(),
       log,
     });
+    const bedRequests = tracing ? tracedBedRequests(untraced) : untraced;
     // An admin's "digest from … to …" in either bot.
     const digests: DigestRequests = {
       requestNow: (args) =>
@@ -273,10 +289,11 @@ async function main(): Promise<void> {
         taskQueue: TASK_QUEUE,
         protocol,
         store,
-        chat,
+        chat: tracing ? tracedChatPort(chat) : chat,
         codec,
         log,
         client,
+        ...(tracing ? { plugins: [tracing.plugin] } : {}),
       });
       const running = worker.run();
       healthWorker = worker;

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientPlugin } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
@@ -41,14 +41,19 @@ export function dataConverterFor(codec: EncryptionCodec): DataConverter {
 export async function connectClient(
   codec: EncryptionCodec,
   env: TemporalEnv,
-  opts: { lazy?: boolean } = {},
+  opts: { lazy?: boolean; plugins?: ClientPlugin[] } = {},
 ): Promise<Client> {
   const s = temporalSettings(env);
   // Lazy: connects on first use, so a bots process can start while Temporal is down.
   const connection = opts.lazy
     ? Connection.lazy(s.connectionOptions)
     : await Connection.connect(s.connectionOptions);
-  return new Client({ connection, namespace: s.namespace, dataConverter: dataConverterFor(codec) });
+  return new Client({
+    connection,
+    namespace: s.namespace,
+    dataConverter: dataConverterFor(codec),
+    ...(opts.plugins?.length ? { plugins: opts.plugins } : {}),
+  });
 }
 
 export async function connectWorker(

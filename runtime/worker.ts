@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerPlugin } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createDigestActivities } from '../activities/digest/index.js';
 import { createRetentionActivities } from '../activities/retention/index.js';
@@ -27,6 +27,8 @@ export interface WorkerDeps {
   client?: Client;
   /** Bounded so one worker on a small machine never starves its own bots; scale by adding workers. */
   maxConcurrentActivityTaskExecutions?: number;
+  /** SDK plugins: the OpenTelemetry one when tracing is on (runtime/tracing.ts). */
+  plugins?: WorkerPlugin[];
 }
 
 /**
@@ -65,5 +67,6 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     dataConverter: dataConverterFor(deps.codec),
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions ?? 20,
     ...RECOVERY_SETTINGS,
+    ...(deps.plugins?.length ? { plugins: deps.plugins } : {}),
   });
 }

@@ -145,6 +145,7 @@ describe('the environment schema', () => {
       'slack',
       'teams',
       'health',
+      'telemetry',
     ]);
   });
 });
