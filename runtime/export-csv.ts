@@ -329,6 +329,7 @@ export const AGGREGATE_COLUMNS = [
   'accommodation_requested',
   'age_band',
   'requests',
+  'breakdown',
 ] as const;
 
 /**
@@ -337,7 +338,8 @@ export const AGGREGATE_COLUMNS = [
  * accommodation requested × age band, with "all" in the margin and total rows, and the digest's
  * primary and complementary suppression (docs/suppression.md): no count of 1 to 4 appears, and
  * none can be worked out from the others. A month cut by the range says so in its first and last
- * days.
+ * days; a month's total row says how far it is broken down (`breakdown`: cells, margins or total),
+ * so an absent row is known to be withheld rather than zero.
  */
 export async function exportAggregateCsv(
   db: SqlClient,
@@ -376,6 +378,7 @@ export async function exportAggregateCsv(
           r.accommodation,
           r.ageBand,
           r.shown,
+          r.breakdown,
         ]),
       )
       .join(''),

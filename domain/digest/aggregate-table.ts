@@ -1,5 +1,5 @@
 import { DETAINED_OUTCOMES, type OutcomeCode } from '../outcomes.js';
-import { protectTable, TableBuilder } from './disclosure.js';
+import { disclosedCells, protectTable, TableBuilder } from './disclosure.js';
 import { TRANSFERRED_OUTCOMES } from './figures.js';
 import { COMPLEMENT, SUPPRESSED } from './suppression.js';
 
@@ -13,8 +13,10 @@ import { COMPLEMENT, SUPPRESSED } from './suppression.js';
  * requests at one suite, say), and every non-zero cell of the full cross-classification. A margin
  * is the sum of its cells, and the total the sum of each dimension's margins, so a reader can
  * subtract along any of them; primary and complementary suppression make sure none gives back a
- * count of 1 to 4. Cells never listed are zero, and the reader is assumed to know that. No row
- * adds months together, so months are protected independently.
+ * count of 1 to 4. Cells never listed are zero, and the reader is assumed to know that. Where
+ * suppression cannot protect a month (every count in it small), the month is shown by margins
+ * only, or by its total only, and its total row says so. No row adds months together, so months
+ * are protected independently.
  */
 
 export const OUTCOME_GROUPS = [
@@ -73,9 +75,72 @@ export interface AggregateRow extends AggregateKey {
   /** As written: the count, "<5" (primary) or "[c]" (complementary). */
   shown: string;
   suppressed: 'primary' | 'complementary' | null;
+  /** On a month's total row: how far that month is broken down. */
+  breakdown?: Breakdown | undefined;
 }
 
 export const ALL = 'all';
+
+/**
+ * How far a month is broken down: every cell and margin, the margins only, or the total only.
+ * A month's total row says which, so a reader knows an absent cell is withheld, not zero.
+ */
+export const BREAKDOWNS = ['cells', 'margins', 'total'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+function monthTable(
+  month: string,
+  details: ReadonlyArray<{ key: AggregateKey; count: number }>,
+  dimValues: Record<AggregateDimension, string[]>,
+  level: Breakdown,
+): { t: TableBuilder; keys: Map<string, AggregateKey> } {
+  const t = new TableBuilder();
+  const allKey = (over: Partial<AggregateKey> = {}): AggregateKey => ({
+    month,
+    custodySuiteId: ALL,
+    localAuthorityId: ALL,
+    outcomeGroup: ALL,
+    accommodation: ALL,
+    ageBand: ALL,
+    ...over,
+  });
+  const keys = new Map<string, AggregateKey>();
+  // The finest cells first, so the margins' relations add them up.
+  if (level === 'cells') for (const x of details) t.cell(idOf(x.key), x.count);
+  const cell = (k: AggregateKey, n: number) => {
+    keys.set(idOf(k), k);
+    return t.cell(idOf(k), n);
+  };
+  const total = cell(
+    allKey(),
+    details.reduce((a, d) => a + d.count, 0),
+  );
+  if (level === 'total') return { t, keys };
+  for (const d of AGGREGATE_DIMENSIONS) {
+    const margins = dimValues[d].map((v) => {
+      const parts = details.filter((x) => x.key[d] === v);
+      const id = cell(
+        allKey({ [d]: v }),
+        parts.reduce((a, x) => a + x.count, 0),
+      );
+      return { id, parts };
+    });
+    t.partition(
+      total,
+      margins.map((m) => m.id),
+    );
+    // A margin is the sum of its listed (non-zero) cells.
+    if (level === 'cells')
+      for (const m of margins)
+        if (m.parts.length > 0)
+          t.partition(
+            m.id,
+            m.parts.map((x) => idOf(x.key)),
+          );
+  }
+  if (level === 'cells') for (const x of details) keys.set(idOf(x.key), x.key);
+  return { t, keys };
+}
 
 function idOf(k: AggregateKey): string {
   return [k.month, ...AGGREGATE_DIMENSIONS.map((d) => k[d])].join('|');
@@ -126,62 +191,26 @@ export function aggregateTable(
     const details = [...(cells.get(month)?.values() ?? [])].sort((a, b) =>
       idOf(a.key).localeCompare(idOf(b.key)),
     );
-    const t = new TableBuilder();
-    const allKey = (over: Partial<AggregateKey> = {}): AggregateKey => ({
-      month,
-      custodySuiteId: ALL,
-      localAuthorityId: ALL,
-      outcomeGroup: ALL,
-      accommodation: ALL,
-      ageBand: ALL,
-      ...over,
-    });
-    const keys = new Map<string, AggregateKey>();
-    // The finest cells first, so the margins' relations add them up.
-    for (const x of details) t.cell(idOf(x.key), x.count);
-    const cell = (k: AggregateKey, n: number) => {
-      keys.set(idOf(k), k);
-      return t.cell(idOf(k), n);
-    };
-    const total = cell(
-      allKey(),
-      details.reduce((a, d) => a + d.count, 0),
-    );
-    for (const d of AGGREGATE_DIMENSIONS) {
-      const margins = dimValues[d].map((v) => {
-        const parts = details.filter((x) => x.key[d] === v);
-        const id = cell(
-          allKey({ [d]: v }),
-          parts.reduce((a, x) => a + x.count, 0),
-        );
-        return { id, parts };
-      });
-      t.partition(
-        total,
-        margins.map((m) => m.id),
-      );
-      for (const m of margins) {
-        // A margin is the sum of its (listed, non-zero) cells.
-        if (m.parts.length > 0)
-          t.partition(
-            m.id,
-            m.parts.map((x) => idOf(x.key)),
-          );
+    // Table redesign when cells alone cannot protect it (a month of four single requests: four
+    // "<5" cells under a "<5" total must each be 1): first the cells go, then the margins.
+    for (const level of BREAKDOWNS) {
+      const { t, keys } = monthTable(month, details, dimValues, level);
+      const table = t.table();
+      const p = suppress ? protectTable(table) : { primary: new Set<string>(), secondary: new Set<string>() };
+      if (suppress && level !== 'total' && disclosedCells(table, p).length > 0) continue;
+      for (const [id, k] of keys) {
+        const count = t.values.get(id) ?? 0;
+        const suppressed = p.primary.has(id) ? 'primary' : p.secondary.has(id) ? 'complementary' : null;
+        const isTotal = AGGREGATE_DIMENSIONS.every((d) => k[d] === ALL);
+        out.push({
+          ...k,
+          count,
+          suppressed,
+          shown: suppressed === 'primary' ? SUPPRESSED : suppressed ? COMPLEMENT : String(count),
+          breakdown: isTotal ? level : undefined,
+        });
       }
-    }
-    for (const x of details) keys.set(idOf(x.key), x.key);
-    const p = suppress
-      ? protectTable(t.table())
-      : { primary: new Set<string>(), secondary: new Set<string>() };
-    for (const [id, k] of keys) {
-      const count = t.values.get(id) ?? 0;
-      const suppressed = p.primary.has(id) ? 'primary' : p.secondary.has(id) ? 'complementary' : null;
-      out.push({
-        ...k,
-        count,
-        suppressed,
-        shown: suppressed === 'primary' ? SUPPRESSED : suppressed ? COMPLEMENT : String(count),
-      });
+      break;
     }
   }
   return out;

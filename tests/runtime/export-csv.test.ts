@@ -16,7 +16,9 @@ import { runCli, type CliIo } from '../../runtime/cli.js';
 import {
   csvField,
   csvLine,
+  AGGREGATE_COLUMNS,
   EXPORT_COLUMNS,
+  exportAggregateCsv,
   ExportError,
   exportConcordatCsv,
 } from '../../runtime/export-csv.js';
@@ -286,6 +288,84 @@ describeEachBackend('export on $name', (backend) => {
     for (const r of rows) expect(r[1]).toBe(byRef.get(r[0])!.request.custodyRecordNumber);
   });
 
+  it('export --aggregate: counts by hand from the seed, strict CSV, no count of 1 to 4 printed', async () => {
+    const out = sink();
+    const result = await exportAggregateCsv(store.sql, protocol, {
+      from: '2026-01-01',
+      to: '2026-06-15',
+      out: out.stream,
+    });
+    const [header, ...rows] = parseCsv(out.text());
+    expect(header).toEqual([...AGGREGATE_COLUMNS]);
+    expect(rows).toHaveLength(result.rows);
+    const col = (row: string[], name: string) => row[header!.indexOf(name)]!;
+    // By hand: local month of charge, group and band as docs/reports.md defines them.
+    const zone = 'Europe/London';
+    const counted = seed.filter((s) => s.outcome?.outcome !== 'cancelled_in_error');
+    const group = (s: SeedRequest) => {
+      const o = s.outcome?.outcome;
+      if (!o) return 'still_open';
+      if (o.startsWith('transferred')) return 'transferred';
+      if (o === 'released_or_bailed') return 'released_or_bailed';
+      return 'held_in_police_detention';
+    };
+    const band = (age: number) =>
+      age < 14 ? 'under_14' : age < 16 ? '14_15' : age < 18 ? '16_17' : '18_or_over';
+    const facts = (s: SeedRequest): Record<string, string> => ({
+      month: DateTime.fromISO(s.request.chargedAt, { zone }).toFormat('yyyy-MM'),
+      day: DateTime.fromISO(s.request.chargedAt, { zone }).toISODate()!,
+      custody_suite_id: s.request.custodySuiteId,
+      local_authority_id: s.request.localAuthorityId,
+      outcome_group: group(s),
+      accommodation_requested: s.request.accommodation,
+      age_band: band(s.request.age),
+    });
+    const dims = [
+      'custody_suite_id',
+      'local_authority_id',
+      'outcome_group',
+      'accommodation_requested',
+      'age_band',
+    ];
+    expect(new Set(rows.map((r) => col(r, 'month')))).toEqual(
+      new Set(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']),
+    );
+    let shownNumbers = 0;
+    for (const r of rows) {
+      const n = counted.filter((s) => {
+        const f = facts(s);
+        return (
+          f.month === col(r, 'month') &&
+          f.day! <= '2026-06-15' &&
+          dims.every((d) => col(r, d) === 'all' || col(r, d) === f[d])
+        );
+      }).length;
+      const shown = col(r, 'requests');
+      if (shown === '<5') expect(n >= 1 && n <= 4, JSON.stringify(r)).toBe(true);
+      else if (shown === '[c]') expect(n).toBeGreaterThanOrEqual(5);
+      else {
+        expect(Number(shown), JSON.stringify(r)).toBe(n);
+        expect(n === 0 || n >= 5).toBe(true);
+        shownNumbers++;
+      }
+    }
+    expect(shownNumbers).toBeGreaterThan(20);
+    // June is cut by the range, and says so.
+    const june = rows.find((r) => col(r, 'month') === '2026-06')!;
+    expect([col(june, 'first_day'), col(june, 'last_day')]).toEqual(['2026-06-01', '2026-06-15']);
+    // The names beside the IDs; "all" in the margins.
+    const suiteMargin = rows.find((r) => col(r, 'custody_suite_id') === 'northampton-cjc')!;
+    expect(col(suiteMargin, 'custody_suite')).toBe('Northampton Criminal Justice Centre');
+    expect(col(suiteMargin, 'local_authority')).toBe('all');
+    const totals = rows.filter((r) => dims.every((d) => col(r, d) === 'all'));
+    expect(totals.every((r) => ['cells', 'margins', 'total'].includes(col(r, 'breakdown')))).toBe(true);
+    // No identity and no reference in it at all.
+    for (const s of seed) {
+      expect(out.text()).not.toContain(s.request.custodyRecordNumber);
+      expect(out.text()).not.toContain(refs.get(s.request.workflowId)!);
+    }
+  });
+
   it('keys children afresh per export, so two files cannot be joined on the child key', async () => {
     const keys = async () => {
       const out = sink();
@@ -391,6 +471,60 @@ describe('the CLI', () => {
     expect(await runCli(['digest', '--from', '2026-03-01', '--to', '2026-03-31', '--suppress'], d)).toBe(0);
     expect(d.out()).toMatch(/^Concordat digest, Sun 1 – Tue 31 Mar 2026: Northamptonshire Police\n/);
     expect(d.out()).toContain('Small-count suppression is on');
+  });
+
+  it('export --aggregate --out writes the suppressed file; --suppress alone is explained, not "Unknown option"', async () => {
+    const file = join(dir, 'shared.csv');
+    const x = io();
+    expect(
+      await runCli(
+        ['export', '--aggregate', '--suppress', '--from', '2026-01-01', '--to', '2026-12-31', '--out', file],
+        x,
+      ),
+    ).toBe(0);
+    expect(x.err()).toMatch(/Exported \d+ aggregate rows \(\d+ withheld by small-count suppression\)/);
+    const rows = parseCsv(readFileSync(file, 'utf8'));
+    expect(rows[0]).toEqual([...AGGREGATE_COLUMNS]);
+    expect(rows.slice(1).some((r) => r.includes('<5'))).toBe(true);
+    expect(rows.slice(1).every((r) => !/^[1-4]$/.test(r[AGGREGATE_COLUMNS.indexOf('requests')]!))).toBe(true);
+
+    const s = io();
+    expect(await runCli(['export', '--suppress', '--from', '2026-01-01', '--to', '2026-12-31'], s)).toBe(2);
+    expect(s.err()).toMatch(/cannot be suppressed: use "export --aggregate"/);
+    expect(s.err()).not.toMatch(/Unknown option/);
+    expect(s.out()).toBe('');
+  });
+
+  it('a bad --out path gets a clear message, not a raw ENOENT, and writes nothing', async () => {
+    const missing = io();
+    const path = join(dir, 'no-such-folder', 'q.csv');
+    expect(
+      await runCli(['export', '--from', '2026-01-01', '--to', '2026-12-31', '--out', path], missing),
+    ).toBe(1);
+    expect(missing.err()).toBe(
+      `Cannot write --out ${path}: the folder ${join(dir, 'no-such-folder')} does not exist. Nothing was exported.\n`,
+    );
+    const folder = io();
+    expect(await runCli(['export', '--from', '2026-01-01', '--to', '2026-12-31', '--out', dir], folder)).toBe(
+      1,
+    );
+    expect(folder.err()).toMatch(/is a folder: give a file name/);
+    expect(folder.err()).not.toMatch(/ENOENT|EISDIR/);
+  });
+
+  it('export --include-custody-record adds the column; without it, no custody record number', async () => {
+    const plain = io();
+    expect(await runCli(['export', '--from', '2026-01-01', '--to', '2026-12-31'], plain)).toBe(0);
+    for (const s of seed) expect(plain.out()).not.toContain(s.request.custodyRecordNumber);
+    const internal = io();
+    expect(
+      await runCli(
+        ['export', '--include-custody-record', '--from', '2026-01-01', '--to', '2026-12-31'],
+        internal,
+      ),
+    ).toBe(0);
+    expect(parseCsv(internal.out())[0]?.[1]).toBe('custody_record_number');
+    expect(internal.out()).toContain(seed[0]!.request.custodyRecordNumber);
   });
 
   it('an empty range and an end before the start exit non-zero with a clear message', async () => {

@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import {
+  aggregateTable,
+  type AggregateInput,
+  type AggregateRow,
+} from '../../../domain/digest/aggregate-table.js';
+import type { OutcomeCode } from '../../../domain/outcomes.js';
+
+/**
+ * The aggregate export's suppression attack: many small data sets, counted here by hand (not by
+ * the code under test), turned into the file's rows, then read back from what the rows print
+ * alone. Every relation a reader knows (a month's total = the sum of each dimension's margins, a
+ * margin = the sum of its listed cells, unlisted cells are zero) is tried by subtraction and by
+ * narrowing bounds ("<5" is 1 to 4, "[c]" is 5 or more) until nothing changes; the test fails if
+ * any count of 1 to 4 is printed or comes back.
+ */
+
+const DIMS = ['custodySuiteId', 'localAuthorityId', 'outcomeGroup', 'accommodation', 'ageBand'] as const;
+const OUTCOMES: Array<OutcomeCode | null> = [
+  'transferred_non_secure',
+  'transferred_secure',
+  'detained_no_bed_non_secure',
+  'detained_no_secure_bed',
+  'court_before_transfer',
+  'released_or_bailed',
+  'cancelled_in_error',
+  null,
+];
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Req {
+  month: string;
+  suite: string;
+  la: string;
+  accommodation: string;
+  age: number;
+  outcome: OutcomeCode | null;
+}
+
+function requests(seed: number, n: number): Req[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[], skew = 1): T => xs[Math.floor(r() ** skew * xs.length)] as T;
+  return Array.from({ length: n }, () => ({
+    month: pick(['2026-01', '2026-02']),
+    suite: pick(['s1', 's2'], 1.6),
+    la: pick(['la1', 'la2', 'la3'], 1.8),
+    accommodation: r() < 0.8 ? 'non_secure' : 'secure',
+    age: 12 + Math.floor(r() * 6),
+    outcome: pick(OUTCOMES, 1.4),
+  }));
+}
+
+/** What the store gives: counts per finest cell (the raw age and outcome). */
+function inputs(rows: readonly Req[]): AggregateInput[] {
+  const m = new Map<string, AggregateInput>();
+  for (const q of rows) {
+    const k = JSON.stringify([q.month, q.suite, q.la, q.accommodation, q.age, q.outcome]);
+    const cur = m.get(k);
+    if (cur) cur.count++;
+    else
+      m.set(k, {
+        month: q.month,
+        custodySuiteId: q.suite,
+        localAuthorityId: q.la,
+        accommodation: q.accommodation,
+        age: q.age,
+        outcome: q.outcome,
+        count: 1,
+      });
+  }
+  return [...m.values()];
+}
+
+/** By hand: the group and band of a request, as docs/reports.md defines them. */
+function handKey(q: Req): Record<(typeof DIMS)[number], string> | null {
+  if (q.outcome === 'cancelled_in_error') return null;
+  const og =
+    q.outcome === null
+      ? 'still_open'
+      : q.outcome.startsWith('transferred')
+        ? 'transferred'
+        : q.outcome === 'released_or_bailed'
+          ? 'released_or_bailed'
+          : 'held_in_police_detention';
+  const band = q.age < 14 ? 'under_14' : q.age < 16 ? '14_15' : q.age < 18 ? '16_17' : '18_or_over';
+  return {
+    custodySuiteId: q.suite,
+    localAuthorityId: q.la,
+    outcomeGroup: og,
+    accommodation: q.accommodation,
+    ageBand: band,
+  };
+}
+
+function handCount(rows: readonly Req[], r: AggregateRow): number {
+  return rows.filter((q) => {
+    const k = handKey(q);
+    return k !== null && q.month === r.month && DIMS.every((d) => r[d] === 'all' || r[d] === k[d]);
+  }).length;
+}
+
+const idOf = (r: AggregateRow) => [r.month, ...DIMS.map((d) => r[d])].join('|');
+
+/** The attack, from the printed rows only. Returns the small cells printed or recovered. */
+function attack(rows: readonly AggregateRow[], truth: ReadonlyMap<string, number>) {
+  const lo = new Map<string, number>();
+  const hi = new Map<string, number>();
+  for (const r of rows) {
+    const id = idOf(r);
+    const [l, h] =
+      r.shown === '<5' ? [1, 4] : r.shown === '[c]' ? [5, Infinity] : [Number(r.shown), Number(r.shown)];
+    lo.set(id, l);
+    hi.set(id, h);
+  }
+  const relations: Array<{ total: string; parts: string[] }> = [];
+  for (const month of new Set(rows.map((r) => r.month))) {
+    const inMonth = rows.filter((r) => r.month === month);
+    const total = inMonth.find((r) => DIMS.every((d) => r[d] === 'all'))!;
+    const details = inMonth.filter((r) => DIMS.every((d) => r[d] !== 'all'));
+    // The total row says how far the month is broken down: what is absent is withheld, not zero.
+    if (total.breakdown === 'total') continue;
+    for (const d of DIMS) {
+      const margins = inMonth.filter((r) => r[d] !== 'all' && DIMS.every((e) => e === d || r[e] === 'all'));
+      relations.push({ total: idOf(total), parts: margins.map(idOf) });
+      for (const m of margins) {
+        if (total.breakdown !== 'cells') continue;
+        const parts = details.filter((x) => x[d] === m[d]).map(idOf);
+        // Unlisted cells are zero: the margin is the sum of the listed ones.
+        relations.push({ total: idOf(m), parts });
+      }
+    }
+  }
+  for (let changed = true, pass = 0; changed && pass < 200; pass++) {
+    changed = false;
+    for (const r of relations) {
+      const L = (id: string) => lo.get(id) ?? 0;
+      const H = (id: string) => hi.get(id) ?? Infinity;
+      const sumLo = r.parts.reduce((a, id) => a + L(id), 0);
+      const sumHi = r.parts.reduce((a, id) => a + H(id), 0);
+      const narrow = (id: string, l: number, h: number) => {
+        const nl = Math.max(L(id), l);
+        const nh = Math.min(H(id), h);
+        if (nl !== L(id) || nh !== H(id)) {
+          lo.set(id, nl);
+          hi.set(id, nh);
+          changed = true;
+        }
+      };
+      narrow(r.total, sumLo, sumHi);
+      for (const id of r.parts) narrow(id, L(r.total) - (sumHi - H(id)), H(r.total) - (sumLo - L(id)));
+    }
+  }
+  const printedSmall = rows.filter((r) => /^[1-4]$/.test(r.shown)).map(idOf);
+  const recovered = rows
+    .filter((r) => r.suppressed !== null && lo.get(idOf(r)) === hi.get(idOf(r)))
+    .map((r) => {
+      const id = idOf(r);
+      expect(lo.get(id), `${id} bounded wrongly: the attack is wrong`).toBe(truth.get(id));
+      return id;
+    })
+    .filter((id) => {
+      const v = truth.get(id) ?? 0;
+      return v >= 1 && v <= 4;
+    });
+  return { printedSmall, recovered };
+}
+
+describe('the aggregate export table', () => {
+  it('counts by hand: every printed count is the true one, "<5" hides 1–4, entered in error is left out', () => {
+    const rows = requests(11, 140);
+    const table = aggregateTable(['2026-01', '2026-02'], inputs(rows), {
+      custodySuiteId: ['s1', 's2', 's3'],
+    });
+    for (const r of table) {
+      const n = handCount(rows, r);
+      expect(r.count, idOf(r)).toBe(n);
+      if (r.shown === '<5') expect(n >= 1 && n <= 4).toBe(true);
+      else if (r.shown === '[c]') expect(n).toBeGreaterThanOrEqual(5);
+      else expect(Number(r.shown)).toBe(n);
+    }
+    // A configured suite with nothing shows 0, not nothing.
+    expect(
+      table.find((r) => r.month === '2026-01' && r.custodySuiteId === 's3' && r.localAuthorityId === 'all')
+        ?.shown,
+    ).toBe('0');
+    const jan = table.find((r) => r.month === '2026-01' && DIMS.every((d) => r[d] === 'all'))!;
+    expect(jan.count).toBe(
+      rows.filter((q) => q.month === '2026-01' && q.outcome !== 'cancelled_in_error').length,
+    );
+    expect(rows.some((q) => q.outcome === 'cancelled_in_error')).toBe(true);
+  });
+
+  it('gets no count of 1 to 4 back by subtraction or bounds, over many small data sets', () => {
+    let suppressedCells = 0;
+    let attackedWithoutComplements = 0;
+    let redesigned = 0;
+    let fullyBrokenDown = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const rows = requests(seed, 15 + (seed % 6) * 12);
+      const table = aggregateTable(['2026-01', '2026-02'], inputs(rows));
+      const truth = new Map(table.map((r) => [idOf(r), handCount(rows, r)]));
+      const r = attack(table, truth);
+      expect(r.printedSmall, `seed ${seed}: printed`).toEqual([]);
+      expect(r.recovered, `seed ${seed}: derived`).toEqual([]);
+      suppressedCells += table.filter((x) => x.suppressed !== null).length;
+      for (const x of table.filter((y) => y.breakdown !== undefined))
+        if (x.breakdown === 'cells') fullyBrokenDown++;
+        else redesigned++;
+      // The same attack on primary suppression alone (complements printed): it does find cells,
+      // so it is a real attack.
+      const primaryOnly = table.map((x) =>
+        x.suppressed === 'complementary' ? { ...x, shown: String(x.count), suppressed: null } : x,
+      );
+      attackedWithoutComplements += attack(primaryOnly, truth).recovered.length;
+    }
+    expect(suppressedCells).toBeGreaterThan(100);
+    expect(redesigned, 'some months had to be shown by margins or by total').toBeGreaterThan(0);
+    expect(fullyBrokenDown, 'most months keep their cells').toBeGreaterThan(redesigned);
+    expect(attackedWithoutComplements).toBeGreaterThan(10);
+  });
+});
