@@ -99,7 +99,8 @@ describe('Slack and Teams offer the same actions', () => {
       'Need info',
       'View details',
     ]);
-    expect(slackLabels(view, 'custody')).toEqual(['Child stays', 'Cancel request']);
+    // Confirm transfer is offered before any offer in chat: a transfer arranged by phone.
+    expect(slackLabels(view, 'custody')).toEqual(['Confirm transfer', 'Child stays', 'Cancel request']);
   });
 });
 

@@ -332,6 +332,10 @@ describe('applyAction', () => {
       at: '2013-02-18T23:15:00.000Z',
       by: SERGEANT,
       leftCustodyAt: '2013-02-18T23:10:00Z',
+      // When the child really left the cells (docs/legal-rules.md, "A stay is not the end").
+      leftCellsAt: '2013-02-18T23:10:00Z',
+      leftCellsAssumed: false,
+      leftCellsFor: 'transfer',
     });
     expect(v.updatedAt).toBe('2013-02-18T23:15:00.000Z');
   });

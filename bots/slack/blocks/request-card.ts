@@ -79,8 +79,10 @@ export function requestCard(
   const warnings = [outOfAreaLine(view), ...warningLines(view)].filter((l): l is string => l !== null);
   const timeline = timelineLines(view, zone);
   const certificate =
-    audience === 'custody' && view.outcome?.certificate
-      ? section(`*s.38(6) certificate for court*\n\`\`\`${esc(view.outcome.certificate)}\`\`\``)
+    audience === 'custody' && (view.outcome?.certificate ?? view.stay?.certificate)
+      ? section(
+          `*s.38(6) certificate for court*\n\`\`\`${esc(view.outcome?.certificate ?? view.stay?.certificate ?? '')}\`\`\``,
+        )
       : null;
   const blocks: Block[] = compact([
     header(titleText(view)),

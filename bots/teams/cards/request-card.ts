@@ -444,11 +444,13 @@ export function requestCard(view: RequestView, options: RequestCardOptions): Ada
       'emphasis',
     ),
   );
-  if (options.audience === 'custody' && view.outcome?.certificate) {
+  // The certificate is produced when the stay is recorded, while the child is still held.
+  const certificate = view.outcome?.certificate ?? view.stay?.certificate;
+  if (options.audience === 'custody' && certificate) {
     body.push(
       container([
         text('Certificate for court (s.38(6))', { weight: 'bolder' }),
-        ...view.outcome.certificate.split('\n').map((l) => text(l === '' ? ' ' : l)),
+        ...certificate.split('\n').map((l) => text(l === '' ? ' ' : l)),
       ]),
     );
   }

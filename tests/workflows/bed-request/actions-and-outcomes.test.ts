@@ -74,6 +74,17 @@ async function viewWhen(workflowId: string, check: (v: RequestView) => boolean):
   });
 }
 
+/** A stay keeps the request open (held, bed still sought): the child leaves for court now. */
+async function leftForCourt(workflowId: string): Promise<RequestView> {
+  await eventually(async () => (await h.client.view(workflowId))?.status === 'held_bed_sought' || undefined);
+  await act(workflowId, SERGEANT, {
+    kind: 'record_left_cells',
+    leftFor: 'court',
+    leftAt: iso(await h.nowMs()),
+  });
+  return result(workflowId);
+}
+
 async function result(workflowId: string): Promise<RequestView> {
   return h.result<RequestView>(workflowId);
 }
@@ -140,7 +151,7 @@ describe('each outcome code', () => {
       reason: 'no_accommodation_provided',
       explanation: 'EDT could not find any placement in the county tonight.',
     });
-    const final = await result(id);
+    const final = await leftForCourt(id);
     expect(final.outcome?.code).toBe('detained_no_bed_non_secure');
     expect(final.outcome?.certificate).toContain('SECTION 38(6)');
     const rec = await h.store.getOutcome(id);
@@ -148,8 +159,11 @@ describe('each outcome code', () => {
       outcome: 'detained_no_bed_non_secure',
       stayReason: 'no_accommodation_provided',
       declineReasons: ['no_non_secure_placement'],
-      // Held from 18:50 to court at 10:00 next day: overnight, on a Tuesday night.
-      overnight: true,
+      // The flags come from when the child really left the cells (docs/legal-rules.md, "A stay is
+      // not the end"): here a few minutes after charge, so not overnight.
+      leftCellsFor: 'court',
+      leftCellsAssumed: false,
+      overnight: false,
       weekend: false,
     });
     expect(rec?.certificate).toContain('No accommodation was offered');
@@ -170,7 +184,7 @@ describe('each outcome code', () => {
       reason: 'no_secure_bed_serious_harm',
       explanation: 'No secure bed nationally; the risk assessment stands.',
     });
-    expect((await result(id)).outcome?.code).toBe('detained_no_secure_bed');
+    expect((await leftForCourt(id)).outcome?.code).toBe('detained_no_secure_bed');
   });
 
   it('detained_impracticable: extreme weather', async () => {
@@ -180,7 +194,7 @@ describe('each outcome code', () => {
       reason: 'impracticable_extreme_weather',
       explanation: 'Roads closed by snow between the suite and the placement.',
     });
-    expect((await result(id)).outcome?.code).toBe('detained_impracticable');
+    expect((await leftForCourt(id)).outcome?.code).toBe('detained_impracticable');
   });
 
   it('released_or_bailed and cancelled_in_error (by an admin)', async () => {

@@ -331,6 +331,9 @@ describe('the overnight trigger when the clocks go back', () => {
       reason: 'no_accommodation_provided',
       explanation: 'No placement offered all weekend despite escalation.',
     });
+    // A stay is not the end: the child is held until the court sitting (Monday 10:00) and nobody
+    // records the departure, so the request ends at the sitting plus the grace, assumed.
+    await h.advanceTo('2026-10-26T12:01:00Z');
     const final = await h.result<RequestView>(id);
     expect(final.outcome?.code).toBe('detained_no_bed_non_secure');
     expect(await h.store.getOutcome(id)).toMatchObject({

@@ -91,8 +91,14 @@ describe('request card', () => {
     expect(ids(1, 'responder')).not.toContain(ACTION_IDS.acknowledge);
     expect(ids(3, 'responder')).toEqual([ACTION_IDS.requestInfo, ACTION_IDS.viewDetails]);
     expect(ids(5, 'responder')).toEqual([]);
-    expect(ids(0, 'custody')).toEqual([ACTION_IDS.recordStay, ACTION_IDS.cancel]);
-    expect(ids(2, 'custody')).toEqual([ACTION_IDS.answerInfo, ACTION_IDS.recordStay, ACTION_IDS.cancel]);
+    // Confirm transfer before any offer: a transfer arranged by phone (docs/legal-rules.md).
+    expect(ids(0, 'custody')).toEqual([ACTION_IDS.confirmTransfer, ACTION_IDS.recordStay, ACTION_IDS.cancel]);
+    expect(ids(2, 'custody')).toEqual([
+      ACTION_IDS.answerInfo,
+      ACTION_IDS.confirmTransfer,
+      ACTION_IDS.recordStay,
+      ACTION_IDS.cancel,
+    ]);
     expect(ids(3, 'custody')).toEqual([ACTION_IDS.confirmTransfer, ACTION_IDS.recordStay, ACTION_IDS.cancel]);
     expect(ids(5, 'custody')).toEqual([]);
   });

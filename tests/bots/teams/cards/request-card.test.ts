@@ -127,8 +127,9 @@ describe('Teams cards from the one view model', () => {
     const v = viewsAtEveryStage();
     const c = (view: (typeof v)[string]) =>
       titles(requestCard(view, { audience: 'custody', nowIso: NOW }).actions);
-    expect(c(v.new!)).toEqual(['Child stays', 'Cancel request']);
-    expect(c(v.question!)).toEqual(['Answer question', 'Child stays', 'Cancel request']);
+    // Confirm transfer before any offer: a transfer arranged by phone (docs/legal-rules.md).
+    expect(c(v.new!)).toEqual(['Confirm transfer', 'Child stays', 'Cancel request']);
+    expect(c(v.question!)).toEqual(['Answer question', 'Confirm transfer', 'Child stays', 'Cancel request']);
     expect(c(v.offered!)).toEqual(['Confirm transfer', 'Child stays', 'Cancel request']);
     expect(c(v.transferred!)).toEqual([]);
     const stays = requestCard(v.new!, { audience: 'custody', nowIso: NOW });
