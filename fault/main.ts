@@ -3,6 +3,7 @@
  * Needs a Postgres server: DATABASE_URL_TEST or DATABASE_URL (see docs/fault-testing.md).
  */
 import { parseArgs } from 'node:util';
+import { killAllRoleProcesses } from './processes.js';
 import { PROFILES, runFault } from './run.js';
 import { faultDatabaseUrl } from './system.js';
 
@@ -30,6 +31,14 @@ async function main(): Promise<FaultExitCode> {
   }
   const report = await runFault({ profile: PROFILES[name], seed, databaseUrl });
   return report.failures.length === 0 ? 0 : 1;
+}
+
+// Interrupted (Ctrl-C, a CI timeout): the worker and bots it spawned must not outlive it.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAllRoleProcesses();
+    process.exit(130);
+  });
 }
 
 main().then(

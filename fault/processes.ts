@@ -16,6 +16,15 @@ export interface Life {
 }
 
 const READY_LINE = 'Concordat is running';
+
+/** Every child still running, so an interrupted suite takes them down with it. */
+const LIVE = new Set<ChildProcess>();
+
+/** SIGKILLs every role process still running (the suite itself was interrupted). */
+export function killAllRoleProcesses(): void {
+  for (const child of LIVE) if (child.pid !== undefined) child.kill('SIGKILL');
+  LIVE.clear();
+}
 const START_TIMEOUT_MS = 90_000;
 
 /**
@@ -55,6 +64,8 @@ export class RoleProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     if (child.pid === undefined) throw new Error(`could not spawn the ${this.role}`);
+    LIVE.add(child);
+    child.once('exit', () => LIVE.delete(child));
     const life: Life = {
       pid: child.pid,
       spawnedAt: Date.now(),

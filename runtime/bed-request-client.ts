@@ -73,6 +73,14 @@ export interface BedRequestClientOptions {
 }
 
 /**
+ * How long the server waits for a started workflow task before handing it to another worker. A
+ * worker killed mid-task is only noticed when this runs out, so with the default (10 s) a page
+ * that fell due then waits up to 10 s more (docs/durability.md, "Recovery after a kill"). Tasks
+ * here take milliseconds; 5 s leaves room for a loaded machine.
+ */
+export const WORKFLOW_TASK_TIMEOUT = '5 seconds';
+
+/**
  * Starts one bed-request workflow with the options every start must share (the bots' and the
  * outbox drainer's): the workflow ID is the request's, and neither a running nor a closed request
  * is ever replaced. `already_exists` covers both.
@@ -91,6 +99,7 @@ export async function startBedRequestWorkflow(
       // One request per custody record, ever: neither a running nor a closed one is replaced.
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
     });
   try {
     await (opts.deadlineMs === undefined
