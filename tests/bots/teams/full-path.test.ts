@@ -396,7 +396,7 @@ describe('Teams, end to end through the bed-request workflow', () => {
     expect(buttonTitles(FakeBotConnector.cardOf(edtCard))).toEqual([]);
   });
 
-  it('a wrong-role click is refused at once and again by the workflow, changing nothing', async () => {
+  it('a wrong-role click is refused at once and audited in the database, changing nothing; a refused View details is logged as denied', async () => {
     const { workflowId, caseRef } = await startRequest();
     const edtCard = await until('the EDT card', () => cardFor(CHANNELS.edt, caseRef));
     const refused = await act(PEOPLE.sergeant, edt, edtCard, 'acknowledge');
@@ -410,6 +410,43 @@ describe('Teams, end to end through the bed-request workflow', () => {
     const view = await createBedRequestClient(env.client, { taskQueue: TASK_QUEUE }).view(workflowId);
     expect(view).toMatchObject({ status: 'awaiting_acknowledgement' });
     expect(view?.acknowledged).toBeUndefined();
+    // Each refusal is a row in the records store's append-only audit: actor, action, code, request.
+    const rows = (await store.listEvents(workflowId)).filter((e) => e.type === 'action_refused');
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: expect.objectContaining({ platform: 'teams', userId: AAD.sergeant }) as unknown,
+          data: expect.objectContaining({
+            kind: 'acknowledge',
+            code: 'ROLE_NOT_PERMITTED',
+            source: 'desk',
+          }) as unknown,
+        }),
+        expect.objectContaining({
+          actor: expect.objectContaining({ platform: 'teams', userId: AAD.mkResponder }) as unknown,
+          data: expect.objectContaining({
+            kind: 'offer_bed',
+            code: 'NOT_RESPONDER_FOR_AUTHORITY',
+            source: 'desk',
+          }) as unknown,
+        }),
+      ]),
+    );
+    // A refused View details: the refusal row, and a `denied` row in the access log; no identity.
+    const denied = await act(PEOPLE.stranger, edt, edtCard, 'view_details');
+    expect(JSON.stringify(denied)).not.toContain('13/123456A');
+    expect(await store.listAccess(workflowId)).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ userId: AAD.stranger }) as unknown,
+        purpose: 'denied',
+      }),
+    ]);
+    expect((await store.listEvents(workflowId)).filter((e) => e.type === 'action_refused')).toContainEqual(
+      expect.objectContaining({
+        actor: expect.objectContaining({ userId: AAD.stranger }) as unknown,
+        data: expect.objectContaining({ kind: 'view_details', source: 'desk' }) as unknown,
+      }),
+    );
   });
 
   it('a 429 burst from Teams still ends with exactly one card per step, each up to date', async () => {
