@@ -389,6 +389,17 @@ const hostConfig = {
   },
 };
 
+/** Teams' card markdown (bold, italic, links, line breaks), for TextBlocks with it. */
+function teamsMarkdown(text: string, result: { didProcess: boolean; outputHtml?: unknown }): void {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  result.outputHtml = escaped
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replace(/(^|\s)_([^_]+)_/g, '$1<em>$2</em>')
+    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '<a href="$2">$1</a>')
+    .replace(/\n/g, '<br>');
+  result.didProcess = true;
+}
+
 function teamsCardNode(m: TeamsMessage, mine: string | undefined): HTMLElement {
   const personal = mine ? state?.teams.personal[`${m.id}|${mine}`] : undefined;
   const card = personal ?? cardOf(m.activity);
@@ -400,6 +411,7 @@ function teamsCardNode(m: TeamsMessage, mine: string | undefined): HTMLElement {
   }
   const active = view.scenario?.scenario;
   const json = active ? prefillCard(card, active.form) : card;
+  AdaptiveCards.AdaptiveCard.onProcessMarkdown = teamsMarkdown;
   const ac = new AdaptiveCards.AdaptiveCard();
   ac.hostConfig = new AdaptiveCards.HostConfig(hostConfig);
   ac.onExecuteAction = (action) => {

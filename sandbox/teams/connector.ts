@@ -220,9 +220,15 @@ export class TeamsConnector {
 
   /** A message typed to the bot (in a channel thread when `replyToId` is set). */
   say(person: TeamsPerson, conversationId: string, text: string, replyToId?: string): Promise<InvokeAnswer> {
-    const conv = replyToId ? `${conversationId};messageid=${replyToId}` : conversationId;
-    this.postAsPerson(conv, person, text);
-    return this.post({ ...this.base(person, conv), type: 'message', text, textFormat: 'plain' });
+    // A new channel post starts its own thread (Teams addresses it as `<channel>;messageid=<id>`).
+    const id = this.postAsPerson(
+      replyToId ? `${conversationId};messageid=${replyToId}` : conversationId,
+      person,
+      text,
+    );
+    const root = replyToId ?? (conversationId.startsWith('19:') ? id : undefined);
+    const conv = root ? `${conversationId};messageid=${root}` : conversationId;
+    return this.post({ ...this.base(person, conv), id, type: 'message', text, textFormat: 'plain' });
   }
 
   /** An Action.Execute press: the `adaptiveCard/action` invoke, for the message the card is on. */

@@ -131,8 +131,8 @@ describe('the training sandbox in a browser', () => {
       .getByRole('button', { name: 'Offer bed' })
       .click();
     const offer = page.getByRole('dialog');
-    await offer.getByLabel('Provider or placement').fill('Oak House (training)');
-    await offer.getByLabel('Transport').selectOption({ index: 1 });
+    await offer.getByLabel(/^Provider or placement/).fill('Oak House (training)');
+    await offer.getByLabel(/^Transport/).selectOption({ index: 1 });
     await offer.getByRole('button', { name: 'Offer bed' }).click();
     await offer.waitFor({ state: 'detached' });
     await card(page, /Oak House/).waitFor();
@@ -161,6 +161,89 @@ describe('the training sandbox in a browser', () => {
     await card(page, /Closed/).waitFor();
     await page.screenshot({ path: join(DOCS, 'sandbox-slack-final.png') });
     timings.slack = (Date.now() - t0) / 1000;
+    await page.close();
+  }, 120_000);
+  it('Teams: form with an inline error, EDT card, refusal, acknowledge, offer, escalation page, transfer', async () => {
+    const t0 = Date.now();
+    const page = await openPage();
+    page.on('pageerror', (e) => process.stdout.write(`page error: ${e.message}\n`));
+    const record = `NC-TEAMS-${Date.now() % 100000}`;
+    await page.getByRole('button', { name: 'Teams', exact: true }).click();
+    await actAs(page, 'Sgt Example (custody)');
+    await openPlace(page, /custody · Northampton/);
+    await say(page, 'bedrequest');
+
+    // 1. The form card, sent first without the child's PNC ID or name: the card says what to fix.
+    const form = card(page, 'Bed request: child charged and refused bail');
+    await form.getByLabel('Custody record number').fill(record);
+    await form.getByLabel(/^Custody suite/).selectOption({ label: 'Northampton CJC (training)' });
+    await form.getByLabel(/^Age/).fill('15');
+    await form.getByLabel(/^Home local authority/).selectOption({ label: 'West Northamptonshire Council' });
+    const charged = new Date(Date.now() - 20 * 60_000);
+    await form.getByLabel(/^Date of charge/).fill(local(charged));
+    await form.getByLabel(/^Time of charge/).fill(hhmm(charged));
+    await form.getByLabel(/^Ground for refusing bail/).selectOption({ index: 1 });
+    await form.getByLabel(/^Date of the next court sitting/).fill(local(new Date(Date.now() + 86_400_000)));
+    await form.getByLabel(/^Time of the next court sitting/).fill('10:00');
+    await form.getByRole('button', { name: 'Send request' }).click();
+    const fix = card(page, /Please correct/);
+    await fix.waitFor().catch(async (e: unknown) => {
+      await page.screenshot({ path: '/tmp/sandbox-teams-debug.png', fullPage: true });
+      throw e;
+    });
+    expect(await fix.textContent()).toMatch(/PNC|name/i);
+    await page.screenshot({ path: join(DOCS, 'sandbox-teams-form-error.png') });
+    await fix.getByLabel(/^PNC ID/).fill('13/000002T');
+    await fix.getByRole('button', { name: 'Send request' }).click();
+    const requestedAt = Date.now();
+
+    // 2. The card in the Emergency Duty Team channel.
+    await openPlace(page, /Emergency Duty Team/);
+    const edtCard = card(page, record);
+    await edtCard.getByRole('button', { name: 'Acknowledge' }).waitFor();
+
+    // 3. The sergeant is not a responder: the press is refused, on the card, to the sergeant only.
+    await edtCard.getByRole('button', { name: 'Acknowledge' }).click();
+    await card(page, /not set up to do that/).waitFor();
+
+    // 4. The EDT worker acknowledges and offers a bed.
+    await actAs(page, 'EDT worker (responder)');
+    await openPlace(page, /Emergency Duty Team/);
+    await card(page, record).getByRole('button', { name: 'Acknowledge' }).click();
+    // The bot answers the press and updates the message for everyone: wait for both.
+    await card(page, /by EDT worker/)
+      .locator('.edited')
+      .waitFor();
+    await page.waitForTimeout(500);
+    await card(page, /Acknowledged/)
+      .getByRole('button', { name: 'Offer bed' })
+      .click();
+    const offer = card(page, /Acknowledged/);
+    await offer.getByLabel(/^Provider or placement/).fill('Oak House (training)');
+    await offer.getByLabel(/^Transport/).selectOption({ index: 1 });
+    await offer.getByRole('button', { name: 'Send offer' }).click();
+    await card(page, /Oak House/).waitFor();
+    await page.screenshot({ path: join(DOCS, 'sandbox-teams-edt.png') });
+
+    // 5. The escalation page reaches the inspector's chat, when the ladder says.
+    await actAs(page, 'Inspector Example (escalation)');
+    await openPlace(page, 'Concordat (direct messages)');
+    await card(page, /Escalation level 2/).waitFor({ timeout: PAGE_AFTER_MS + 20_000 });
+    expect(Date.now() - requestedAt).toBeGreaterThanOrEqual(PAGE_AFTER_MS - 2_000);
+
+    // 6. The sergeant confirms the transfer.
+    await actAs(page, 'Sgt Example (custody)');
+    await openPlace(page, /custody · Northampton/);
+    const custody = card(page, /Oak House/);
+    await custody.getByRole('button', { name: 'Confirm transfer' }).first().click();
+    await custody.getByRole('button', { name: 'Confirm transfer' }).last().click();
+
+    // 7. Every card shows the final state.
+    await card(page, /Closed/).waitFor();
+    await openPlace(page, /Emergency Duty Team/);
+    await card(page, /Closed/).waitFor();
+    await page.screenshot({ path: join(DOCS, 'sandbox-teams-final.png') });
+    timings.teams = (Date.now() - t0) / 1000;
     await page.close();
   }, 120_000);
 });
