@@ -83,8 +83,9 @@ export async function createTestEnv(
 ): Promise<TestWorkflowEnvironment> {
   quietTemporalRuntime();
   const path = await findOrInstallTestServer({ log: testLog });
-  // The SDK gives the server 5 s to come up; a JVM on a busy CI machine can miss that once.
-  return withRetries('starting the time-skipping test server', 3, () =>
+  // The SDK gives the server 5 s to come up (fixed in its core); a JVM on a loaded 2-core machine
+  // can miss that a few times running.
+  return withRetries('starting the time-skipping test server', 6, () =>
     TestWorkflowEnvironment.createTimeSkipping({
       ...opts,
       server: { executable: { type: 'existing-path', path } },

@@ -432,6 +432,36 @@ describe('Teams, end to end through the bed-request workflow', () => {
         }),
       ]),
     );
+    // An action that passed a pre-check on a stale view reaches the workflow, which refuses it,
+    // audits it under the action's ID, and tells the person on Teams.
+    const posts = fake.posts().length;
+    await createBedRequestClient(env.client, { taskQueue: TASK_QUEUE }).act(workflowId, {
+      actionId: 'teams-stale-offer',
+      actor: { platform: 'teams', userId: AAD.mkResponder, displayName: PEOPLE.mkResponder.name },
+      replyChannel: edtCard.conversationId,
+      action: {
+        kind: 'offer_bed',
+        accommodation: 'non_secure',
+        provider: 'Somewhere',
+        transport: 'other',
+        notes: '',
+      },
+    });
+    const stale = await untilAsync('the workflow refusal row', async () =>
+      (await store.listEvents(workflowId)).find(
+        (e) => e.eventId === `${workflowId}:refused:teams-stale-offer`,
+      ),
+    );
+    expect(stale).toMatchObject({
+      actor: { userId: AAD.mkResponder },
+      data: { kind: 'offer_bed', code: 'NOT_RESPONDER_FOR_AUTHORITY' },
+    });
+    await until('the refusal told on Teams', () =>
+      fake
+        .posts()
+        .slice(posts)
+        .find((m) => /different local authority/.test(JSON.stringify(m.activity))),
+    );
     // A refused View details: the refusal row, and a `denied` row in the access log; no identity.
     const denied = await act(PEOPLE.stranger, edt, edtCard, 'view_details');
     expect(JSON.stringify(denied)).not.toContain('13/123456A');
