@@ -4,11 +4,13 @@ import type { Logger } from '../domain/logger.js';
 import type { RecordsStore } from '../store/records-store.js';
 import { makeDeliver, makeNotifyPerson } from './delivery/deliver.js';
 import { heartbeating } from './heartbeat/with-heartbeats.js';
+import { makeShiftActivities } from './protocol/shift-activities.js';
 import { makeSnapshotProtocol } from './protocol/snapshot-protocol.js';
 import { makeRecordActivities } from './records/records.js';
 
 export type { DeliverInput, NotifyPersonInput } from './delivery/deliver.js';
 export type { SnapshotProtocolInput } from './protocol/snapshot-protocol.js';
+export type { NextHandover, NextHandoverInput } from './protocol/shift-activities.js';
 export type {
   RecordOutcomeInput,
   RecordOutcomeResult,
@@ -32,6 +34,7 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const records = makeRecordActivities(deps);
+  const shifts = makeShiftActivities(deps.protocol);
   // Every bed-request activity heartbeats, so a crash mid-activity is retried within seconds.
   return {
     snapshotProtocol: heartbeating(makeSnapshotProtocol(deps.protocol)),
@@ -41,6 +44,8 @@ export function createActivities(deps: ActivityDeps) {
     appendEvent: heartbeating(records.appendEvent),
     recordOutcome: heartbeating(records.recordOutcome),
     repeatAtStart: heartbeating(records.repeatAtStart),
+    nextHandover: heartbeating(shifts.nextHandover),
+    currentPeople: heartbeating(shifts.currentPeople),
   };
 }
 

@@ -35,6 +35,8 @@ export type RequestEvent =
   | { type: 'escalated'; level: number }
   /** A stay recorded: the certificate produced, the child held, a bed still sought. */
   | { type: 'stay_recorded' }
+  /** A shift change: the request moved to the team now on duty. */
+  | { type: 'handed_over' }
   | { type: 'resolved' };
 
 /**

@@ -154,6 +154,14 @@ export const protocolSchema = z
         courtGrace: durationSchema.default('2h'),
       })
       .default({}),
+    /**
+     * Shift changes (docs/legal-rules.md, "Shift changes"): at the end of office hours, or the start
+     * of a weekend or bank holiday, an open request with no accepted offer moves to the EDT; with
+     * `handBack`, at the start of office hours it moves back to the duty team.
+     */
+    shiftHandover: z
+      .object({ enabled: z.boolean().default(true), handBack: z.boolean().default(false) })
+      .default({}),
     /** The stuck-request watchdog (docs/watchdog.md). Defaults, so older files still load. */
     watchdog: z
       .object({

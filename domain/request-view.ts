@@ -76,6 +76,8 @@ export interface RequestView {
    * the same child in the window, found as the request opened. Counts and a date only, no identity.
    */
   repeat?: { count: number; lastChargedAt: string; windowDays: number };
+  /** Shift changes: the request moved between the duty team and the EDT (docs/legal-rules.md, "Shift changes"). */
+  handovers?: Array<{ at: string; from: Route; to: Route }>;
   /** Review pages sent while held (docs/legal-rules.md, "A stay is not the end"). */
   reviews?: Array<{ at: string }>;
   outcome?: {

@@ -98,6 +98,8 @@ export interface ProtocolSnapshot {
   held?: HeldSettings;
   /** A repeat child's ladder starts at this level (protocol `repeatDetention.startLevel`). */
   repeatStartLevel?: number;
+  /** Shift changes (protocol `shiftHandover`); absent in older snapshots: no handover. */
+  handover?: { enabled: boolean; handBack: boolean };
 }
 
 export class RoutingError extends Error {
@@ -179,6 +181,7 @@ export function snapshotFor(
     repeatWindowMs: protocol.repeatDetention.window,
     certificate: protocol.certificate,
     held,
+    handover: { enabled: protocol.shiftHandover.enabled, handBack: protocol.shiftHandover.handBack },
     ...(protocol.repeatDetention.startLevel !== undefined
       ? { repeatStartLevel: protocol.repeatDetention.startLevel }
       : {}),
@@ -188,4 +191,41 @@ export function snapshotFor(
 /** The destination key deliveries are stored under: platform and address. */
 export function destinationKey(d: Destination): string {
   return `${d.platform}:${d.address}`;
+}
+
+/**
+ * The next office-hours boundary after `fromIso` at which the route changes away from `current`
+ * (docs/legal-rules.md, "Shift changes"): the end of office hours, the start of a weekend or a bank
+ * holiday (to the EDT), or, when `handBack` is set, the start of office hours (back to the duty
+ * team). Boundaries fall only at local midnight or at the office hours' start or end, so those are
+ * the instants checked, for up to 14 days ahead. Null when there is none.
+ */
+export function nextRouteChange(
+  protocol: Pick<Protocol, 'force' | 'officeHours'>,
+  fromIso: string,
+  current: Route,
+  handBack: boolean,
+  isBankHoliday: BankHolidayLookup,
+): (Omit<RouteDecision, 'outOfArea'> & { at: string }) | null {
+  if (current === 'out_of_hours' && !handBack) return null;
+  const zone = protocol.force.timeZone;
+  const from = DateTime.fromISO(fromIso, { setZone: true }).setZone(zone);
+  if (!from.isValid) throw new RangeError(`Not an ISO instant: ${fromIso}`);
+  const times = ['00:00', protocol.officeHours.start, protocol.officeHours.end];
+  for (let day = 0; day <= 14; day++) {
+    const date = from.startOf('day').plus({ days: day });
+    const candidates = times
+      .map((t) => {
+        const [h = 0, m = 0] = t.split(':').map(Number);
+        return date.set({ hour: h, minute: m, second: 0, millisecond: 0 });
+      })
+      .filter((c) => c.toMillis() > from.toMillis())
+      .sort((a, b) => a.toMillis() - b.toMillis());
+    for (const c of candidates) {
+      const iso = c.toUTC().toISO() ?? '';
+      const decision = routeAt(protocol, iso, isBankHoliday);
+      if (decision.route !== current) return { ...decision, at: iso };
+    }
+  }
+  return null;
 }

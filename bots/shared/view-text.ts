@@ -164,6 +164,8 @@ export function timelineLines(view: RequestView, zone: string = DEFAULT_ZONE): s
   if (view.offer)
     lines.push(`Bed offered ${t(view.offer.at)} by ${actorName(view.offer.by)}: ${offerText(view.offer)}`);
   for (const e of view.escalations) lines.push(`Escalated to level ${e.level} ${t(e.at)}: ${e.name}`);
+  for (const m of view.handovers ?? [])
+    lines.push(`Moved ${t(m.at)} at the shift change: from ${ROUTE_LABELS[m.from]} to ${ROUTE_LABELS[m.to]}`);
   if (view.stay) lines.push(stayText(view, zone));
   const reviews = view.reviews ?? [];
   const lastReview = reviews.at(-1);
@@ -248,6 +250,13 @@ export function eventText(view: RequestView, event: RequestEvent, zone: string =
     case 'escalated': {
       const e = view.escalations.filter((x) => x.level === event.level).at(-1);
       return `Escalated to level ${event.level}${e ? `: ${e.name}` : ''}.`;
+    }
+    case 'handed_over': {
+      const m = view.handovers?.at(-1);
+      return m
+        ? `Shift change ${formatTime(m.at, zone)}: the request has moved from ${ROUTE_LABELS[m.from]} to ` +
+            `${ROUTE_LABELS[m.to]}, with its history so far.`
+        : 'Shift change: the request has moved to the team now on duty.';
     }
     case 'stay_recorded':
       return (

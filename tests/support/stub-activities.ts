@@ -18,6 +18,8 @@ export function stubActivities(protocol: Protocol, onDeliver: (d: StubDelivery) 
     notifyPerson: () => Promise.resolve(),
     recordOutcome: () => Promise.resolve({ repeatAlert: null }),
     repeatAtStart: () => Promise.resolve({ earlier: null, alert: null }),
+    nextHandover: () => Promise.resolve(null),
+    currentPeople: () => Promise.resolve(protocol.people),
     deliver: (input) => {
       onDeliver({ step: input.step, at: Date.now() });
       messages += 1;

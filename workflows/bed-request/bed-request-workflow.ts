@@ -7,6 +7,7 @@ import { nextDueAt, takeDue } from '../escalation/ladder.js';
 import { DecisionClock, waitForTimerOr } from './clock.js';
 import { audit } from './effects.js';
 import { escalate } from './escalate.js';
+import { handOver, handoverDueAt } from './handover.js';
 import { endAssumed, heldEndMs, isHeld, reviewDueAt, sendReview } from './held.js';
 import { actionSignal, stateQuery, type BedRequestWorkflowInput } from './messages.js';
 import { openRequest } from './open.js';
@@ -88,6 +89,13 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
             await sendReview(r, clock.advanceTo(stampedMs));
             continue;
           }
+          // A shift change that fell due before the person acted happens first.
+          const shift = handoverDueAt(r);
+          if (shift !== null && shift <= stampedMs) {
+            pending.unshift(next);
+            await handOver(r, clock.advanceTo(shift));
+            continue;
+          }
         }
       }
       await handleAction(r, next, logical ? clock.actionTime(next.sentAt) : Date.now());
@@ -121,6 +129,11 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
       await sendReview(r, now);
       continue;
     }
+    const shift = handoverDueAt(r);
+    if (shift !== null && shift <= now) {
+      await handOver(r, now);
+      continue;
+    }
     const info = workflowInfo();
     if (info.continueAsNewSuggested || (wokeByTimer && info.historyLength >= continueAt)) {
       const state: ContinuedBedRequest = {
@@ -134,6 +147,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
         pages: r.pages,
         runs: runs + 1,
         clockFloorMs: clock.latestMs,
+        ...(r.handover !== undefined ? { handover: r.handover } : {}),
       };
       log.info('Continuing as new', { historyLength: info.historyLength, runs: runs + 1 });
       await continueAsNew<typeof bedRequestWorkflow>({
@@ -148,6 +162,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
     const wakeAt = Math.min(
       nextDueAt(ladderFacts(r), r.snapshot.ladder, r.ladder) ?? endMs,
       review ?? endMs,
+      shift ?? endMs,
       endMs,
     );
     if (logical) {

@@ -3,9 +3,10 @@ import { bedRequestInputSchema, type BedRequestInput } from '../../domain/bed-re
 import { FailureCode } from '../../domain/failures.js';
 import { applyEscalation, openingView } from '../../domain/request-rules.js';
 import { startLadder, totalFirings } from '../escalation/ladder.js';
-import { records } from './activities.js';
+import { openingRecords } from './activities.js';
 import type { DecisionClock } from './clock.js';
 import { audit, deliverAll, updateCards } from './effects.js';
+import { handoversEnabled, planHandover } from './handover.js';
 import { ladderFacts, STEP, type RunState } from './run-state.js';
 
 /** Patch ID: the repeat-child lookup as the request opens; older histories replay without it. */
@@ -25,8 +26,19 @@ export async function openRequest(
   onReady: (run: RunState) => void,
 ): Promise<RunState> {
   if (input.continued) {
-    const { snapshot, ladder, lastChangeAtMs, eventSeq, noteSeq, pages, view } = input.continued;
-    const run = { workflowId, snapshot, view, ladder, lastChangeAtMs, eventSeq, noteSeq, pages, clock };
+    const { snapshot, ladder, lastChangeAtMs, eventSeq, noteSeq, pages, view, handover } = input.continued;
+    const run: RunState = {
+      workflowId,
+      snapshot,
+      view,
+      ladder,
+      lastChangeAtMs,
+      eventSeq,
+      noteSeq,
+      pages,
+      clock,
+    };
+    if (handover !== undefined) run.handover = handover;
     onReady(run);
     return run;
   }
@@ -37,11 +49,12 @@ export async function openRequest(
     });
   }
   const request = parsed.data;
-  const snapshot = await records.snapshotProtocol({
+  const opening = openingRecords();
+  const snapshot = await opening.snapshotProtocol({
     request: { custodySuiteId: request.custodySuiteId, homeLocalAuthorityId: request.homeLocalAuthorityId },
     requestedAt: input.requestedAt,
   });
-  const { caseRef } = await records.registerRequest({
+  const { caseRef } = await opening.registerRequest({
     workflowId,
     custodyRecordNumber: request.custodyRecordNumber,
     custodySuiteId: request.custodySuiteId,
@@ -66,7 +79,7 @@ export async function openRequest(
   // A repeat child is seen at the start (docs/legal-rules.md, "Repeat detention"), by the one
   // same-child linker: the leads are alerted within a minute and the cards carry the count.
   const repeat = patched(REPEAT_AT_START_PATCH)
-    ? await records.repeatAtStart({
+    ? await opening.repeatAtStart({
         workflowId,
         chargedAt: request.chargedAt,
         repeatWindowMs: snapshot.repeatWindowMs,
@@ -139,5 +152,7 @@ export async function openRequest(
         ]
       : []),
   ]);
+  // Shift changes (handover.ts): the next office-hours boundary, read through an activity.
+  if (handoversEnabled()) await planHandover(run, input.requestedAt);
   return run;
 }

@@ -7,6 +7,8 @@ import { stayAuditFacts } from '../../domain/outcomes.js';
 import { applyAction, checkAction, stayExplanationRefusal } from '../../domain/request-rules.js';
 import { onStateChange } from '../escalation/ladder.js';
 import { audit, note, refuse, updateCards } from './effects.js';
+import { records } from './activities.js';
+import { LIVE_ROSTER_PATCH } from './handover.js';
 import { STAY_CONTINUES_PATCH, startReview } from './held.js';
 import { iso, type RunState } from './run-state.js';
 
@@ -40,7 +42,10 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
   const envelope = parsed.data;
   const before = run.view;
   const at = iso(nowMs);
-  const refusal = checkAction(before, rolesFor(run.snapshot.people, envelope.actor), envelope, at);
+  // Rosters are live (docs/legal-rules.md, "Shift changes"): roles from the people list as it is
+  // now, read through an activity; histories recorded before it replay on the start's snapshot.
+  const people = patched(LIVE_ROSTER_PATCH) ? await records.currentPeople() : run.snapshot.people;
+  const refusal = checkAction(before, rolesFor(people, envelope.actor), envelope, at);
   if (refusal) {
     await refuse(run, envelope, envelope.action.kind, refusal);
     return;

@@ -1,3 +1,4 @@
+import type { NextHandover } from '../../activities/index.js';
 import type { RequestView } from '../../domain/request-view.js';
 import type { ProtocolSnapshot } from '../../domain/routing.js';
 import type { LadderFacts, LadderProgress } from '../escalation/ladder.js';
@@ -33,6 +34,8 @@ export interface RunState {
   noteSeq: number;
   pages: SentPage[];
   clock: DecisionClock;
+  /** The next shift change (handover.ts); null or absent when none is planned. */
+  handover?: NextHandover | null;
 }
 
 export function iso(ms: number): string {

@@ -1,3 +1,4 @@
+import type { NextHandover } from '../../activities/index.js';
 import type { Destination } from '../../domain/chat-port.js';
 import type { EscalationPageView, RequestView } from '../../domain/request-view.js';
 import type { ProtocolSnapshot } from '../../domain/routing.js';
@@ -32,4 +33,6 @@ export interface ContinuedBedRequest {
   runs: number;
   /** The latest time the previous run decided by (absent in runs continued before it existed). */
   clockFloorMs?: number;
+  /** The next shift change planned (handover.ts). */
+  handover?: NextHandover | null;
 }
