@@ -173,7 +173,7 @@ export function trendAltText(
   const last = s.buckets[s.buckets.length - 1] as TrendBucket;
   const unit = suppress ? 'month' : 'week';
   const base =
-    `Bed requests and children held in police detention after charge, per ${unit}, from ${first.start} ` +
+    `Bed requests, transfers to local authority accommodation and detentions in police custody after charge (a child held twice counts twice), per ${unit}, from ${first.start} ` +
     `to ${DateTime.fromISO(last.end).minus({ days: 1 }).toISODate() ?? last.end} (${s.buckets.length} ${unit}s).`;
   const partial = last.partial ? ` The last ${unit} is not over.` : '';
   if (suppress) {
@@ -181,5 +181,9 @@ export function trendAltText(
   }
   const held = s.buckets.map((b) => b.held);
   const total = held.reduce((a, b) => a + b, 0);
-  return `${base} ${total} detentions in all; the most in one week was ${Math.max(...held)}; ${last.held} in the latest week.${partial}`;
+  const transfers =
+    s.transferred === null
+      ? ''
+      : ` ${s.buckets.reduce((a, b) => a + (b.transferred ?? 0), 0)} transfers in all; ${last.transferred ?? 0} in the latest week.`;
+  return `${base} ${total} detentions in all; the most in one week was ${Math.max(...held)}; ${last.held} in the latest week.${transfers}${partial}`;
 }

@@ -99,7 +99,7 @@ describe('the trend chart', () => {
     expect(png.length).toBeLessThan(400_000);
     expect(view.chart?.filename).toBe('requests-and-outcomes-per-week.png');
     expect(view.chart?.altText).toMatch(
-      /^Bed requests and children held in police detention after charge, per week, from 2025-12-29 to 2026-07-05/,
+      /^Bed requests, transfers to local authority accommodation and detentions in police custody after charge \(a child held twice counts twice\), per week, from 2025-12-29 to 2026-07-05 \(27 weeks\)\. \d+ detentions in all; .* \d+ transfers in all;/,
     );
   });
 
