@@ -286,7 +286,7 @@ export function buildDigestView(f: DigestFigures, o: DigestViewOptions): DigestM
       `Requests open now (made at any time): ${digestWide('openNow', f.openNow.count)}`,
       ...(t.enteredInError !== undefined
         ? [
-            `Entered in error: ${digestWide('enteredInError', t.enteredInError)}: cancelled as entered in error, so left out of every other count and timing in this digest`,
+            `Requests cancelled as entered in error: ${digestWide('enteredInError', t.enteredInError)} (not real requests: left out of every other count and timing in this digest)`,
           ]
         : []),
       ...(s

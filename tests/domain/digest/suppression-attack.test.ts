@@ -359,8 +359,9 @@ describe('the suppression attack', () => {
     expect(f.total.children!.overnight).toBeLessThan(f.total.overnight);
     expect(f.total.enteredInError).toBeGreaterThan(0);
     const shown = buildDigestView(f, { forceName: 'X', suppressSmallCounts: true });
-    const line = shown.sections[0]?.lines.find((l) => l.startsWith('Entered in error:')) ?? '';
-    expect(line).toMatch(/^Entered in error: (0|<5|\d{2,}|[5-9]):/);
+    const line =
+      shown.sections[0]?.lines.find((l) => l.startsWith('Requests cancelled as entered in error:')) ?? '';
+    expect(line).toMatch(/^Requests cancelled as entered in error: (0|<5|\d{2,}|[5-9]) \(/);
   });
 
   it('prints the rate as withheld with nothing else beside it', () => {

@@ -158,7 +158,7 @@ describe('buildDigestView', () => {
     );
     expect(summary[1]).toContain('held in police detention: 3 detentions, 2 children');
     expect(summary).toContain(
-      'Entered in error: 2: cancelled as entered in error, so left out of every other count and timing in this digest',
+      'Requests cancelled as entered in error: 2 (not real requests: left out of every other count and timing in this digest)',
     );
     expect(view.sections[1]?.lines[3]).toBe(
       'Held overnight: 4 detentions, 3 children · at a weekend: 1 detention, 1 child · repeat detentions: 1',
