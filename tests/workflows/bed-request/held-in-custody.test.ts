@@ -235,3 +235,45 @@ describe('a transfer arranged by phone', () => {
     expect(audit?.data).toMatchObject({ arrangedOutsideChat: true, accommodation: 'non_secure' });
   });
 });
+
+describe('a repeat child’s ladder may start higher (repeatDetention.startLevel)', () => {
+  it('opens at level 2 and skips the level-1 steps', async () => {
+    h.setProtocol(
+      testProtocol((p) => {
+        p.repeatDetention = { window: '365d', startLevel: 2 };
+      }),
+    );
+    try {
+      const child = { pncId: '26/999111R' };
+      const first = await open({ child });
+      await act(first, PEOPLE.sergeant, { kind: 'cancel', reason: 'bailed', notes: '' });
+      // Bailed at once: not a detention, so the next request is not yet a repeat.
+      await h.result(first);
+      const second = await open({ child });
+      expect((await h.client.view(second))?.escalationLevel).toBe(0);
+      await stay(second);
+      await viewWhen(h, second, (v) => v.status === 'held_bed_sought');
+      await act(second, PEOPLE.sergeant, {
+        kind: 'record_left_cells',
+        leftFor: 'court',
+        leftAt: iso(await h.nowMs()),
+      });
+      await h.result(second);
+      const third = await open({ child });
+      const v = await viewWhen(h, third, (x) => x.repeat !== undefined);
+      expect(v.escalationLevel).toBe(2);
+      expect(v.escalations.map((e) => e.name)).toEqual(['Repeat child: the ladder starts here']);
+      const openedAt = await h.nowMs();
+      await h.advanceTo(iso(openedAt + 31 * MIN));
+      const pages = h.chat
+        .ofKind('escalation_page')
+        .filter((s) => s.message.view.request.workflowId === third)
+        .map((s) => s.message.view.level);
+      expect(pages.filter((l) => l < 2)).toEqual([]);
+      await act(third, PEOPLE.sergeant, { kind: 'cancel', reason: 'bailed', notes: '' });
+      await h.result(third);
+    } finally {
+      h.setProtocol(testProtocol());
+    }
+  });
+});
