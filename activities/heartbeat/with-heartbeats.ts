@@ -7,7 +7,8 @@ export const HEARTBEAT_EVERY_MS = 1000;
  * Runs an activity while heartbeating, so that when its worker is killed Temporal retries it on
  * another worker as soon as the heartbeat timeout passes (5 s), not when the start-to-close
  * timeout runs out (30 s). A page in flight at a crash is then late by seconds, not half a minute
- * (docs/durability.md, "Recovery after a crash"). Outside an activity it just runs the work.
+ * (docs/durability.md, "Recovery after a crash"). Outside an activity, or in a local activity, it
+ * just runs the work.
  */
 export async function withHeartbeats<T>(work: () => Promise<T>, everyMs = HEARTBEAT_EVERY_MS): Promise<T> {
   let context: Context;
@@ -16,6 +17,8 @@ export async function withHeartbeats<T>(work: () => Promise<T>, everyMs = HEARTB
   } catch {
     return work();
   }
+  // A local activity has no heartbeat (its workflow task is its liveness): the server refuses one.
+  if (context.info.isLocal) return work();
   context.heartbeat();
   const timer = setInterval(() => context.heartbeat(), everyMs);
   try {

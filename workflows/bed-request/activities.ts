@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import { FailureCode } from '../../domain/failures.js';
 
@@ -11,6 +11,26 @@ export const records = proxyActivities<Activities>({
   heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/** Patch ID: the opening's store reads and writes as local activities; older histories replay without. */
+export const LOCAL_OPEN_PATCH = 'open-with-local-activities';
+
+/**
+ * The same store activities run locally, in the workflow task that asked for them: the opening's
+ * snapshot, registration and repeat lookup then cost one workflow task instead of three
+ * activity round trips on the way to the first card (docs/benchmarks.md). Retried as above; a
+ * worker killed mid-way loses the task, and the next worker runs them again (they are idempotent,
+ * keyed by the workflow ID).
+ */
+const localRecords = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** The store activities for the opening: local ones, unless replaying a history from before. */
+export function openingRecords(): typeof records {
+  return patched(LOCAL_OPEN_PATCH) ? localRecords : records;
+}
 
 /**
  * Chat deliveries retry for a few minutes (honouring Retry-After through `nextRetryDelay`), then

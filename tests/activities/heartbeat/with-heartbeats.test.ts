@@ -28,6 +28,17 @@ describe('withHeartbeats', () => {
     expect(beats).toBe(after);
   });
 
+  it('in a local activity runs the work without heartbeating (the server would refuse them)', async () => {
+    const env = new MockActivityEnvironment({ isLocal: true });
+    let beats = 0;
+    env.on('heartbeat', () => (beats += 1));
+    const result = await env.run(() =>
+      withHeartbeats(() => new Promise<string>((resolve) => setTimeout(() => resolve('done'), 130)), 40),
+    );
+    expect(result).toBe('done');
+    expect(beats).toBe(0);
+  });
+
   it('outside an activity just runs the work', async () => {
     await expect(withHeartbeats(() => Promise.resolve(42))).resolves.toBe(42);
   });
