@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { type NativeConnection, Worker, type WorkerPlugin } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions, type WorkerPlugin } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createDigestActivities } from '../activities/digest/index.js';
 import { createRetentionActivities } from '../activities/retention/index.js';
@@ -29,7 +29,17 @@ export interface WorkerDeps {
   maxConcurrentActivityTaskExecutions?: number;
   /** SDK plugins: the OpenTelemetry one when tracing is on (runtime/tracing.ts). */
   plugins?: WorkerPlugin[];
+  /** Benchmarks only: try other cache and poller settings than {@link PERFORMANCE_SETTINGS}. */
+  tuning?: Partial<WorkerTuning>;
 }
+
+export type WorkerTuning = Pick<
+  WorkerOptions,
+  | 'maxCachedWorkflows'
+  | 'maxConcurrentWorkflowTaskPolls'
+  | 'maxConcurrentActivityTaskPolls'
+  | 'maxConcurrentWorkflowTaskExecutions'
+>;
 
 /**
  * How fast another worker takes over a dead worker's requests (docs/durability.md, "Recovery after
@@ -44,6 +54,12 @@ export const RECOVERY_SETTINGS = {
   stickyQueueScheduleToStartTimeout: '2 seconds',
   shutdownGraceTime: '10 seconds',
 } as const;
+
+/**
+ * Cache and poller settings (bench/submit-to-card.ts measures them; docs/benchmarks.md has the
+ * figures). Empty until a measurement justifies a setting: the SDK's defaults apply.
+ */
+export const PERFORMANCE_SETTINGS: Partial<WorkerTuning> = {};
 
 /**
  * The Concordat worker: every workflow and activity, with their dependencies injected. Workers are
@@ -67,6 +83,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     dataConverter: dataConverterFor(deps.codec),
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions ?? 20,
     ...RECOVERY_SETTINGS,
+    ...PERFORMANCE_SETTINGS,
+    ...deps.tuning,
     ...(deps.plugins?.length ? { plugins: deps.plugins } : {}),
   });
 }
