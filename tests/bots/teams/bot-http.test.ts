@@ -207,7 +207,7 @@ describe('submitting the form', () => {
         }),
       ),
     );
-    expect(buttonTitles(refreshed)).toEqual(['Child stays', 'Cancel request']);
+    expect(buttonTitles(refreshed)).toEqual(['Confirm transfer', 'Child stays', 'Cancel request']);
     expect(JSON.stringify(refreshed)).not.toContain(CHILD_NAME.familyName);
   });
 
