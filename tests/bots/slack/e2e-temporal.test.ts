@@ -143,9 +143,13 @@ describe('on the real workflow', () => {
     expect(cards.responder.text).toContain('Acknowledged');
     // The loser of the race is refused and audited, by the desk or (if both passed its pre-check)
     // by the workflow.
-    const loser = (await refusedRows()).filter((e) =>
-      ([USERS.responder.id, USERS.edtManager.id] as string[]).includes(e.actor?.userId ?? ''),
-    );
+    // (The workflow writes its row and tells the person at the same time: wait for the row.)
+    const loser = await eventually(async () => {
+      const rows = (await refusedRows()).filter((e) =>
+        ([USERS.responder.id, USERS.edtManager.id] as string[]).includes(e.actor?.userId ?? ''),
+      );
+      return rows.length > 0 ? rows : undefined;
+    });
     expect(loser).toEqual([
       expect.objectContaining({ data: expect.objectContaining({ code: 'ALREADY_ACKNOWLEDGED' }) as unknown }),
     ]);
@@ -223,7 +227,7 @@ describe('on the real workflow', () => {
     expect(JSON.stringify(home.args.view)).toMatch(/Acknowledged, no bed offered yet · open for \d+m/);
   });
 
-  it('refuses a forged "no secure bed" decline on a non-secure request privately, audits it, and changes nothing', async () => {
+  it('refuses a forged "no secure bed" decline on a non-secure request privately, audits it, and changes nothing; a bad form is audited too', async () => {
     const ctx = http();
     const { responder } = await sergeantStartsRequest(ctx);
     const workflowId = (responder.blocks as Array<{ elements?: Array<{ value?: string }> }>)
@@ -254,6 +258,26 @@ describe('on the real workflow', () => {
     );
     expect(await h.engine.client.view(workflowId)).toMatchObject({ status: 'awaiting_acknowledgement' });
     expect((await h.engine.store.listEvents(workflowId)).map((e) => e.type)).not.toContain('decline');
+
+    // A form the bot cannot accept ("Other" with nothing explained) gets its inline error and a
+    // malformed-payload row naming the field, on the request it was about.
+    const bare = await submit(ctx, USERS.responder, decline, {
+      reason: el.select('other'),
+      notes: el.text(null),
+    });
+    expect(bare.body).toMatchObject({
+      response_action: 'errors',
+      errors: { notes: expect.any(String) as unknown },
+    });
+    const malformed = await eventually(async () =>
+      (await h.engine.store.listEvents(workflowId)).find(
+        (e) => e.type === 'action_refused' && e.data.source === 'malformed',
+      ),
+    );
+    expect(malformed).toMatchObject({
+      actor: { userId: USERS.responder.id },
+      data: { kind: 'decline', code: 'INVALID_INPUT', fields: ['notes'] },
+    });
   });
 
   it('audits a click on an unknown request as a refusal in the database, without the value it named', async () => {
