@@ -403,7 +403,7 @@ describeEachBackend('digest queries on $name', (backend) => {
   });
 
   it('export pages by keyset: every row once, in charge order, across page boundaries', async () => {
-    const range = { from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' };
+    const range = { from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z', windowMs: YEAR_MS };
     const total = await countExportRows(store.sql, range);
     expect(total).toBe(seed.length);
     const rows: ExportRow[] = [];
@@ -425,7 +425,20 @@ describeEachBackend('digest queries on $name', (backend) => {
       expect(r.outcome).toBe(s.outcome?.outcome);
       expect(r.declineReasons).toEqual(s.outcome?.declineReasons ?? []);
       expect(r.leftCustodyAt).toBe(s.outcome?.leftCustodyAt);
+      expect(r.nextCourtSitting).toBe(s.request.nextCourtSitting);
+      // Earlier detentions of the same child (ground truth) in the year before this charge.
+      const earlier = seed.filter(
+        (e) =>
+          e !== s &&
+          e.child.index === s.child.index &&
+          e.outcome !== undefined &&
+          DETAINED.includes(e.outcome.outcome) &&
+          t(e.request.chargedAt) >= t(s.request.chargedAt) - YEAR_MS &&
+          t(e.request.chargedAt) < t(s.request.chargedAt),
+      );
+      expect(r.earlierDetentions, r.caseRef).toBe(earlier.length);
     }
+    expect(rows.filter((r) => r.earlierDetentions > 0).length).toBeGreaterThan(10);
     expect(
       await countExportRows(store.sql, { from: '2030-01-01T00:00:00Z', to: '2030-02-01T00:00:00Z' }),
     ).toBe(0);
