@@ -28,6 +28,9 @@ export type StartStatus = 'started' | 'already_open' | 'already_closed' | 'queue
 /** How many times one custody record's request may be entered in error and made again. */
 export const MAX_CORRECTIONS = 20;
 
+/** How long a start asks a running request whether it has just been cancelled in error. */
+const RUNNING_QUERY_DEADLINE_MS = 1_500;
+
 export interface BedRequestClient {
   /**
    * Starts the request's workflow. The ID comes from the custody suite and record number, so a
@@ -162,7 +165,10 @@ export function createBedRequestClient(client: Client, opts: BedRequestClientOpt
         // A request just cancelled in error may still be recording its outcome: it counts as ended.
         const running = description.status.name === 'RUNNING';
         const final = running
-          ? await handle.query(stateQuery)
+          ? // Asked of a worker: without one in time, the request is taken as open (as before).
+            await client
+              .withDeadline(Date.now() + RUNNING_QUERY_DEADLINE_MS, () => handle.query(stateQuery))
+              .catch(() => null)
           : description.status.name === 'COMPLETED'
             ? await handle.result()
             : null;
