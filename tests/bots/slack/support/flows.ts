@@ -221,8 +221,37 @@ export async function declinePath(ctx: FlowContext) {
     explanation: el.text('EDT declined: no non-secure placement available in county tonight'),
   });
   expect(stays.body).toBe('');
+  // A stay is not the end: held, bed still sought, with the certificate on the custody card and
+  // "Child left the cells" in place of "Child stays" (docs/legal-rules.md).
+  const held = await oneCard(ctx, record, 'custody', (m) =>
+    m.text.includes('Held in custody, bed still sought'),
+  );
+  expect(JSON.stringify(held.blocks)).toContain('THE LOCAL AUTHORITY PROVIDED NO ACCOMMODATION');
+  expect(buttonIds(held.blocks)).toContain(ACTION_IDS.recordLeftCells);
+  expect(buttonIds(held.blocks)).not.toContain(ACTION_IDS.recordStay);
+  const left = await clickAndOpen(
+    ctx,
+    USERS.sergeant,
+    held,
+    ACTION_IDS.recordLeftCells,
+    VIEW_IDS.recordLeftCells,
+  );
+  const unchosen = await submit(ctx, USERS.sergeant, left, {
+    leftFor: el.radio(null),
+    leftAt: el.dateTime(Math.floor(Date.now() / 1000) - 60),
+  });
+  expect(unchosen.body).toMatchObject({
+    response_action: 'errors',
+    errors: { leftFor: 'Choose how the child left' },
+  });
+  const recorded = await submit(ctx, USERS.sergeant, left, {
+    leftFor: el.radio('court'),
+    leftAt: el.dateTime(Math.floor(Date.now() / 1000) - 60),
+  });
+  expect(recorded.body).toBe('');
   const closed = await oneCard(ctx, record, 'custody', (m) => m.text.includes('no non-secure bed provided'));
   expect(JSON.stringify(closed.blocks)).toContain('THE LOCAL AUTHORITY PROVIDED NO ACCOMMODATION');
+  expect(JSON.stringify(closed.blocks)).toContain('left for court');
   await oneCard(ctx, record, 'responder', (m) => m.text.includes('no non-secure bed provided'));
   await ctx.settle?.();
   const cards = exactlyOneCardEach(ctx, record);
