@@ -148,6 +148,8 @@ export async function act(
     view,
     next: applyAction(view, envelope, now, {
       timeZone: ctx.deps.protocol.force.timeZone,
+      // As the workflow does (docs/legal-rules.md, "A stay is not the end").
+      stayContinues: true,
       certificate: ctx.deps.protocol.certificate,
     }),
   };

@@ -231,8 +231,10 @@ describe('Teams, end to end through the bed-request workflow', () => {
       'Need info',
       'View details',
     ]);
-    expect(buttonTitles(FakeBotConnector.cardOf(custodyCard))).toEqual(['Child stays', 'Cancel request']);
-    expect(buttonTitles(FakeBotConnector.cardOf(officerCard))).toEqual(['Child stays', 'Cancel request']);
+    // Confirm transfer before any offer: a transfer arranged by phone (docs/legal-rules.md).
+    const custodyButtons = ['Confirm transfer', 'Child stays', 'Cancel request'];
+    expect(buttonTitles(FakeBotConnector.cardOf(custodyCard))).toEqual(custodyButtons);
+    expect(buttonTitles(FakeBotConnector.cardOf(officerCard))).toEqual(custodyButtons);
 
     // The responder acknowledges: the invoke answers with the updated card at once…
     const acked = await act(PEOPLE.responder, edt, edtCard, 'acknowledge');
@@ -288,7 +290,7 @@ describe('Teams, end to end through the bed-request workflow', () => {
     expect(buttonTitles(offered)).toEqual(['Need info', 'View details']);
     await until(
       'custody card offers the transfer',
-      () => buttonTitles(FakeBotConnector.cardOf(custodyCard)).includes('Confirm transfer') || undefined,
+      () => cardText(FakeBotConnector.cardOf(custodyCard)).includes('Bed offered') || undefined,
     );
 
     // The transfer, confirmed by the sergeant from their own 1:1 card.
@@ -374,11 +376,35 @@ describe('Teams, end to end through the bed-request workflow', () => {
       stay_reason: 'no_accommodation_provided',
       stay_explanation: 'EDT had no non-secure placement and none was found by 02:00',
     });
-    expect(cardText(stayed)).toContain('Closed: Stayed in police detention: no non-secure bed provided');
+    // A stay is not the end (docs/legal-rules.md): held, bed still sought, the certificate produced.
+    expect(cardText(stayed)).toContain('Held in custody, bed still sought');
+    expect(buttonTitles(stayed)).toEqual(['Confirm transfer', 'Child left the cells', 'Cancel request']);
+    await until(
+      'the held custody card',
+      () =>
+        cardText(FakeBotConnector.cardOf(custodyCard)).includes('Held in custody, bed still sought') ||
+        undefined,
+    );
+    expect(await store.getOutcome(workflowId)).toBeNull();
+    const leftAt = new Date(Date.now() - 60_000);
+    const left = await act(PEOPLE.sergeant, custody, custodyCard, 'record_left_cells', {
+      left_for: 'court',
+      left_cells_date: new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(leftAt),
+      left_cells_time: new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/London',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(leftAt),
+    });
+    expect(cardText(left)).toContain('Closed: Stayed in police detention: no non-secure bed provided');
+    expect(cardText(left)).toContain('left for court');
     const outcome = await untilAsync('the outcome', () => store.getOutcome(workflowId));
     expect(outcome).toMatchObject({
       outcome: 'detained_no_bed_non_secure',
       stayReason: 'no_accommodation_provided',
+      leftCellsFor: 'court',
+      leftCellsAssumed: false,
     });
     await until(
       'the certificate on the custody card',
