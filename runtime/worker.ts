@@ -11,6 +11,7 @@ import type { Store } from '../store/index.js';
 import type { Logger } from './logger.js';
 import type { EncryptionCodec } from './payload-codec.js';
 import { dataConverterFor } from './temporal-connection.js';
+import { cachedWorkflowBundle } from './workflow-bundle.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -78,7 +79,11 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    // A plugin may add workflow interceptors to the bundle (tracing): then the worker bundles for
+    // itself. Otherwise the cached bundle for these sources, so a restart is quick.
+    ...(deps.plugins?.length
+      ? { workflowsPath: WORKFLOWS_PATH }
+      : { workflowBundle: await cachedWorkflowBundle({ workflowsPath: WORKFLOWS_PATH, log }) }),
     activities,
     dataConverter: dataConverterFor(deps.codec),
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions ?? 20,
