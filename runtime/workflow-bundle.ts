@@ -21,8 +21,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
- * A hash of everything that goes into the bundle: the sources, and the SDK version that bundles
- * them. Any change gives a new bundle, so a stale one is never run.
+ * A hash of everything that goes into the bundle: the sources, the SDK version that bundles them,
+ * and the lockfile that pins the libraries bundled with them. Any change gives a new bundle, so a stale one is never run.
  */
 export function workflowSourceHash(root = ROOT): string {
   const hash = createHash('sha256');
@@ -30,6 +30,12 @@ export function workflowSourceHash(root = ROOT): string {
     readFileSync(join(root, 'node_modules/@temporalio/worker/package.json'), 'utf8'),
   ) as { version: string };
   hash.update(`sdk ${sdk.version}\n`);
+  // The libraries bundled in with them (luxon, zod) are pinned by the lockfile.
+  try {
+    hash.update(readFileSync(join(root, 'package-lock.json')));
+  } catch {
+    // no lockfile: the SDK version and the sources still key the bundle
+  }
   for (const file of SOURCES.flatMap((d) => sourceFiles(join(root, d)))) {
     hash.update(`${relative(root, file)}\n`);
     hash.update(readFileSync(file));
