@@ -14,7 +14,8 @@ import { between, sleep } from './prng.js';
 import { SIGNING_SECRET, type System } from './system.js';
 
 export type Scenario = 'worker-kill' | 'bots-kill' | 'dev-server';
-export type StepKind = 'acknowledge' | 'offer_bed' | 'confirm_transfer' | 'record_stay' | 'cancel';
+export type StepKind =
+  'acknowledge' | 'offer_bed' | 'confirm_transfer' | 'record_stay' | 'record_left_cells' | 'cancel';
 export type Resolution = 'accepted' | 'refused' | 'replied' | 'none';
 
 export interface PlannedStep {
@@ -98,6 +99,8 @@ function modalFields(kind: StepKind): Record<string, ElementState> {
         reason: el.select('no_accommodation_provided'),
         explanation: el.text('EDT declined: no non-secure placement available in county tonight'),
       };
+    case 'record_left_cells':
+      return { leftFor: el.radio('court'), leftAt: el.dateTime(Math.floor(Date.now() / 1000) - 1) };
     case 'cancel':
       return { reason: el.select('bailed'), notes: el.text('Bail granted by the inspector') };
     case 'acknowledge':
@@ -110,6 +113,7 @@ const BUTTON: Record<StepKind, string> = {
   offer_bed: ACTION_IDS.offerBed,
   confirm_transfer: ACTION_IDS.confirmTransfer,
   record_stay: ACTION_IDS.recordStay,
+  record_left_cells: ACTION_IDS.recordLeftCells,
   cancel: ACTION_IDS.cancel,
 };
 const MODAL: Record<StepKind, string | undefined> = {
@@ -117,6 +121,7 @@ const MODAL: Record<StepKind, string | undefined> = {
   offer_bed: VIEW_IDS.offerBed,
   confirm_transfer: VIEW_IDS.confirmTransfer,
   record_stay: VIEW_IDS.recordStay,
+  record_left_cells: VIEW_IDS.recordLeftCells,
   cancel: VIEW_IDS.cancel,
 };
 
@@ -143,9 +148,12 @@ export function planRequests(
           { kind: 'confirm_transfer', atMs: offer + s(5, 30) },
         ];
       } else if (roll < 0.8) {
+        // A stay does not end the request: the child leaving the cells does.
+        const stay = s(50, 95);
         steps = [
           { kind: 'acknowledge', atMs: s(3, 35) },
-          { kind: 'record_stay', atMs: s(50, 95) },
+          { kind: 'record_stay', atMs: stay },
+          { kind: 'record_left_cells', atMs: stay + s(5, 20) },
         ];
       } else {
         steps = [{ kind: 'cancel', atMs: s(40, 100) }];

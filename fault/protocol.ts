@@ -69,6 +69,10 @@ export function writeFaultProtocol(
   const ladder = file.ladder as Yaml;
   ladder.steps = LADDER_STEPS.map((s) => ({ ...s, notify: [...s.notify] }));
   ladder.overnight = { enabled: false, level: 3, notify: ['superintendent'] };
+  // A stay keeps the request open until the child leaves the cells (docs/legal-rules.md); its
+  // review pages are hours apart and at fixed local times, so none falls inside a run's minutes
+  // whatever the hour the suite runs at.
+  file.heldInCustody = { review: { every: '12h', at: [], notify: ['responders'] }, courtGrace: '2h' };
   const contacts = file.contacts as Record<string, unknown[]>;
   contacts['custody-inspector'] = [
     ...(contacts['custody-inspector'] ?? []),
