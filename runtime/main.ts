@@ -50,6 +50,7 @@ import {
   TRAINING_SCENARIOS,
   type Sandbox,
 } from '../sandbox/index.js';
+import { ensureTrainingNamespace } from '../sandbox/training-namespace.js';
 import { DEFAULT_CONFIG_PATH } from './config.js';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
@@ -220,6 +221,11 @@ async function main(): Promise<void> {
     if (tracing) {
       stoppers.push({ name: 'tracing', stop: () => tracing.shutdown() });
       lines.push(`Tracing       OTLP to ${settings.telemetry.otlpEndpoint ?? ''}`);
+    }
+    if (training && !lazyTemporal) {
+      // A reused Temporal server may not have the training namespace yet.
+      const t = temporalSettings(temporal);
+      await ensureTrainingNamespace(t.connectionOptions, t.namespace);
     }
     const client: Client = await connectClient(codec, temporal, {
       lazy: lazyTemporal,
