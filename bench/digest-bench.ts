@@ -94,6 +94,8 @@ function protocolFor(): Protocol {
     digest: { daily: '07:30', weekly: { day: 1, time: '08:00' }, suppressSmallCounts: false },
     watchdog: { every: 60_000, stuckAfterAttempts: 3, overdueAfter: 120_000, notify: [] },
     shiftHandover: { enabled: true, handBack: false },
+    courtSitting: { notify: ['responders'] },
+    outOfArea: { courtesyNotice: true },
     heldInCustody: {
       review: { every: 7_200_000, at: ['00:00', '07:00'], notify: ['responders'] },
       courtGrace: 7_200_000,

@@ -155,6 +155,21 @@ export const protocolSchema = z
       })
       .default({}),
     /**
+     * The court sitting (docs/legal-rules.md, "The court sitting is the hard deadline"): page
+     * `notify` once when no bed has been offered `warnBefore` the sitting. Absent: no warning.
+     */
+    courtSitting: z
+      .object({
+        warnBefore: durationSchema.optional(),
+        notify: z.array(z.string().min(1)).default(['responders']),
+      })
+      .default({}),
+    /**
+     * Out-of-area children (docs/legal-rules.md, "Out-of-area children"): a courtesy notice to the
+     * host authority, the one the custody suite is in.
+     */
+    outOfArea: z.object({ courtesyNotice: z.boolean().default(true) }).default({}),
+    /**
      * Shift changes (docs/legal-rules.md, "Shift changes"): at the end of office hours, or the start
      * of a weekend or bank holiday, an open request with no accepted offer moves to the EDT; with
      * `handBack`, at the start of office hours it moves back to the duty team.
@@ -202,6 +217,14 @@ export const protocolSchema = z
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['ladder', 'overnight', 'notify', j],
+          message: `Unknown contact "${n}": add it under contacts`,
+        });
+    });
+    p.courtSitting.notify.forEach((n, j) => {
+      if (!names.has(n))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['courtSitting', 'notify', j],
           message: `Unknown contact "${n}": add it under contacts`,
         });
     });

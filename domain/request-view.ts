@@ -105,7 +105,7 @@ export interface EscalationPageView {
   request: RequestView;
   level: number;
   stepName: string;
-  reason: 'not_acknowledged' | 'no_bed_offered' | 'not_resolved' | 'overnight' | 'held_review';
+  reason: 'not_acknowledged' | 'no_bed_offered' | 'not_resolved' | 'overnight' | 'held_review' | 'court_soon';
   /** Minutes since the request was made, at the time of the page. */
   minutesOpen: number;
 }

@@ -98,6 +98,10 @@ export interface ProtocolSnapshot {
   held?: HeldSettings;
   /** A repeat child's ladder starts at this level (protocol `repeatDetention.startLevel`). */
   repeatStartLevel?: number;
+  /** Page `notify` when no bed is offered this long before the court sitting (protocol `courtSitting`). */
+  courtWarning?: { beforeMs: number; notify: string[] };
+  /** The host authority of an out-of-area child: its destinations for the courtesy notice. */
+  hostAuthority?: { id: string; name: string; destinations: Destination[] };
   /** Shift changes (protocol `shiftHandover`); absent in older snapshots: no handover. */
   handover?: { enabled: boolean; handBack: boolean };
 }
@@ -150,11 +154,17 @@ export function snapshotFor(
     reviewNotify: [...protocol.heldInCustody.review.notify],
     courtGraceMs: protocol.heldInCustody.courtGrace,
   };
+  const courtWarning =
+    protocol.courtSitting.warnBefore !== undefined
+      ? { beforeMs: protocol.courtSitting.warnBefore, notify: [...protocol.courtSitting.notify] }
+      : undefined;
   const named = new Set([
     ...steps.flatMap((s) => s.notify),
     ...(overnight?.notify ?? []),
     ...held.reviewNotify,
+    ...(courtWarning?.notify ?? []),
   ]);
+  const host = protocol.localAuthorities.find((l) => l.id === suite.localAuthorityId);
   const contacts: Record<string, Destination[]> = {};
   for (const name of named) {
     if (name === 'responders') contacts[name] = [...responderDestinations];
@@ -182,6 +192,16 @@ export function snapshotFor(
     certificate: protocol.certificate,
     held,
     handover: { enabled: protocol.shiftHandover.enabled, handBack: protocol.shiftHandover.handBack },
+    ...(courtWarning ? { courtWarning } : {}),
+    ...(routing.outOfArea && protocol.outOfArea.courtesyNotice && host
+      ? {
+          hostAuthority: {
+            id: host.id,
+            name: host.name,
+            destinations: [...(at.route === 'in_hours' ? host.inHours : host.outOfHours)],
+          },
+        }
+      : {}),
     ...(protocol.repeatDetention.startLevel !== undefined
       ? { repeatStartLevel: protocol.repeatDetention.startLevel }
       : {}),

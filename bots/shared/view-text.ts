@@ -258,6 +258,12 @@ export function eventText(view: RequestView, event: RequestEvent, zone: string =
             `${ROUTE_LABELS[m.to]}, with its history so far.`
         : 'Shift change: the request has moved to the team now on duty.';
     }
+    case 'courtesy_notice':
+      return (
+        `Courtesy notice to ${event.hostAuthorityName}: a child from ${view.localAuthorityName} (age ${view.age}) ` +
+        `is held after charge at ${view.custodySuiteName}, refused bail, case ${view.caseRef}. The child’s home ` +
+        `authority, ${view.localAuthorityName}, has been asked for accommodation. No action is asked of you.`
+      );
     case 'stay_recorded':
       return (
         `${view.stay ? stayText(view, zone) : 'Stay recorded.'} Review pages go out until the child leaves ` +
@@ -274,6 +280,7 @@ const ESCALATION_REASON_TEXT: Record<EscalationPageView['reason'], string> = {
   not_resolved: 'not resolved',
   overnight: 'the child is still in custody at midnight',
   held_review: 'held in police custody after a stay, and a bed is still sought',
+  court_soon: 'close to the court sitting with no bed offered',
 };
 
 export function escalationText(page: EscalationPageView): string {

@@ -7,6 +7,7 @@ import { nextDueAt, takeDue } from '../escalation/ladder.js';
 import { DecisionClock, waitForTimerOr } from './clock.js';
 import { audit } from './effects.js';
 import { escalate } from './escalate.js';
+import { courtWarningDueAt, sendCourtWarning } from './court.js';
 import { handOver, handoverDueAt } from './handover.js';
 import { endAssumed, heldEndMs, isHeld, reviewDueAt, sendReview } from './held.js';
 import { actionSignal, stateQuery, type BedRequestWorkflowInput } from './messages.js';
@@ -134,6 +135,11 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
       await handOver(r, now);
       continue;
     }
+    const warnAt = courtWarningDueAt(r);
+    if (warnAt !== null && warnAt <= now) {
+      await sendCourtWarning(r, now);
+      continue;
+    }
     const info = workflowInfo();
     if (info.continueAsNewSuggested || (wokeByTimer && info.historyLength >= continueAt)) {
       const state: ContinuedBedRequest = {
@@ -163,6 +169,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
       nextDueAt(ladderFacts(r), r.snapshot.ladder, r.ladder) ?? endMs,
       review ?? endMs,
       shift ?? endMs,
+      warnAt ?? endMs,
       endMs,
     );
     if (logical) {

@@ -6,6 +6,7 @@ import { startLadder, totalFirings } from '../escalation/ladder.js';
 import { openingRecords } from './activities.js';
 import type { DecisionClock } from './clock.js';
 import { audit, deliverAll, updateCards } from './effects.js';
+import { sendCourtesyNotice } from './court.js';
 import { handoversEnabled, planHandover } from './handover.js';
 import { ladderFacts, STEP, type RunState } from './run-state.js';
 
@@ -152,6 +153,8 @@ export async function openRequest(
         ]
       : []),
   ]);
+  // Out of area (court.ts): a courtesy notice to the authority the custody suite is in.
+  await sendCourtesyNotice(run);
   // Shift changes (handover.ts): the next office-hours boundary, read through an activity.
   if (handoversEnabled()) await planHandover(run, input.requestedAt);
   return run;

@@ -29,6 +29,8 @@ export interface LadderProgress {
    * review page is due, and how many went out. Set when the stay is recorded.
    */
   review?: { nextAtMs: number | null; sent: number };
+  /** The court-sitting warning has been sent (workflows/bed-request/court.ts). */
+  courtWarned?: boolean;
 }
 
 export type EscalationReason = EscalationCondition | 'overnight';
@@ -161,6 +163,7 @@ export function takeDue(
       fired,
       ...(nextMidnightMs !== undefined ? { nextMidnightMs } : {}),
       ...(progress.review ? { review: progress.review } : {}),
+      ...(progress.courtWarned ? { courtWarned: true } : {}),
     },
   };
 }

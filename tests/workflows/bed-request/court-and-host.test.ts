@@ -1,0 +1,140 @@
+// The court-sitting warning and the out-of-area courtesy notice (docs/legal-rules.md, "The court
+// sitting is the hard deadline" and "Out-of-area children"), on the time-skipping test server with
+// the real worker and store.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BedRequestForm } from '../../../domain/bed-request.js';
+import {
+  PEOPLE,
+  actAs,
+  bedRequest,
+  createHarness,
+  eventually,
+  testProtocol,
+  viewWhen,
+  type Harness,
+} from '../../support/workflow-harness.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+let h: Harness;
+let seq = 0;
+
+beforeAll(async () => {
+  // A Tuesday evening in January 2026 (GMT), out of office hours.
+  h = await createHarness({ startAt: '2026-01-06T19:00:00Z', taskQueue: 'bed-request-court-host' });
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+async function open(over: Partial<BedRequestForm> = {}): Promise<string> {
+  const now = await h.nowMs();
+  seq += 1;
+  const r = await h.client.start(
+    bedRequest({
+      custodyRecordNumber: `NC-CRT-${String(seq).padStart(4, '0')}`,
+      child: { pncId: `26/${300000 + seq}E` },
+      chargedAt: iso(now - 10 * MIN),
+      nextCourtSitting: iso(now + 15 * HOUR),
+      ...over,
+    }),
+    iso(now),
+  );
+  expect(r.status).toBe('started');
+  await eventually(() => h.client.view(r.workflowId));
+  return r.workflowId;
+}
+
+const close = async (id: string) => {
+  await actAs(h, id, PEOPLE.sergeant, { kind: 'cancel', reason: 'bailed', notes: '' });
+  await h.result(id);
+};
+
+const courtesyTo = (id: string) =>
+  h.chat
+    .ofKind('event_note')
+    .filter((s) => s.message.view.workflowId === id && s.message.event.type === 'courtesy_notice')
+    .map((s) => s.destination.address)
+    .sort();
+
+describe('out-of-area children', () => {
+  it('the host authority (where the suite is) gets a courtesy notice; the protocol can turn it off', async () => {
+    // A Milton Keynes child held at Northampton (West Northamptonshire), out of hours.
+    const id = await open({ homeLocalAuthorityId: 'milton-keynes' });
+    const v = await viewWhen(h, id, () => true);
+    expect(v.outOfArea).toBe(true);
+    await eventually(() => courtesyTo(id).length === 2 || undefined);
+    expect(courtesyTo(id)).toEqual(['19:edt@thread.tacv2', 'C0EDT']);
+    // The home authority's EDT gets the request card, as always.
+    expect(
+      h.chat
+        .ofKind('request_card')
+        .some((s) => s.message.view.workflowId === id && s.destination.address === 'C0EDTMK'),
+    ).toBe(true);
+    expect((await h.store.listEvents(id)).find((e) => e.type === 'courtesy_notice')?.data).toEqual({
+      hostAuthority: 'west-northamptonshire',
+    });
+    await close(id);
+
+    h.setProtocol(testProtocol((p) => void (p.outOfArea = { courtesyNotice: false })));
+    try {
+      const off = await open({ homeLocalAuthorityId: 'milton-keynes' });
+      await eventually(
+        () => h.chat.ofKind('request_card').some((s) => s.message.view.workflowId === off) || undefined,
+      );
+      await close(off);
+      expect(courtesyTo(off)).toEqual([]);
+    } finally {
+      h.setProtocol(testProtocol());
+    }
+    // A child from the suite's own authority gets none.
+    const local = await open();
+    await eventually(
+      () => h.chat.ofKind('request_card').some((s) => s.message.view.workflowId === local) || undefined,
+    );
+    await close(local);
+    expect(courtesyTo(local)).toEqual([]);
+  });
+});
+
+describe('the court sitting near with no bed', () => {
+  it('pages the contacts once, the set time before the sitting; a request with a bed offered is not paged', async () => {
+    h.setProtocol(
+      testProtocol((p) => void (p.courtSitting = { warnBefore: '2h', notify: ['custody-inspector'] })),
+    );
+    try {
+      const now = await h.nowMs();
+      const court = iso(now + 4 * HOUR);
+      const noBed = await open({ nextCourtSitting: court });
+      const offered = await open({ nextCourtSitting: court });
+      await actAs(h, offered, PEOPLE.responder, {
+        kind: 'offer_bed',
+        accommodation: 'non_secure',
+        provider: 'Oak House',
+        transport: 'la_collects',
+        notes: '',
+      });
+      await viewWhen(h, offered, (v) => v.status === 'bed_offered');
+      await h.advanceTo(iso(Date.parse(court) - 2 * HOUR - MIN));
+      const warnings = (id: string) =>
+        h.chat
+          .ofKind('escalation_page')
+          .filter((s) => s.message.view.request.workflowId === id && s.message.view.reason === 'court_soon');
+      expect(warnings(noBed)).toEqual([]);
+      await h.advanceTo(iso(Date.parse(court) - 2 * HOUR + MIN));
+      const sent = await eventually(() => (warnings(noBed).length > 0 ? warnings(noBed) : undefined));
+      expect(sent.map((s) => s.destination.address)).toEqual(['U0CUSTINSP']);
+      expect(sent[0]?.atMs).toBeGreaterThanOrEqual(Date.parse(court) - 2 * HOUR);
+      await h.advanceTo(iso(Date.parse(court) - 30 * MIN));
+      expect(warnings(noBed)).toHaveLength(1);
+      expect(warnings(offered)).toEqual([]);
+      expect((await h.store.listEvents(noBed)).filter((e) => e.type === 'court_warning')).toHaveLength(1);
+      await close(noBed);
+      await close(offered);
+    } finally {
+      h.setProtocol(testProtocol());
+    }
+  });
+});
