@@ -82,11 +82,11 @@ function keyOf(r: GroupedRow): GroupKey {
   return { by: 'all' };
 }
 
-function groupColumns(t: string): string {
+function groupedColumns(t: string): string {
   return `GROUPING(${t}.custody_suite_id)::int AS g_suite, GROUPING(${t}.local_authority_id)::int AS g_la,
   ${t}.custody_suite_id AS suite, ${t}.local_authority_id AS la`;
 }
-const grouping = (t: string) => `GROUPING SETS ((), (${t}.custody_suite_id), (${t}.local_authority_id))`;
+const groupingSets = (t: string) => `GROUPING SETS ((), (${t}.custody_suite_id), (${t}.local_authority_id))`;
 
 /** Milliseconds between two timestamptz expressions, as float8 (NULL when either is NULL). */
 const ms = (to: string, from: string) => `(EXTRACT(EPOCH FROM (${to} - ${from})) * 1000)::float8`;
@@ -130,8 +130,14 @@ function timingOf(r: Row, name: string): TimingFigure {
 export async function digestGroupCounts(
   db: SqlClient,
   range: { from: string; to: string },
+  /** Only the "all" group (the previous period's comparison): one group, not three sets. */
+  options: { totalOnly?: boolean } = {},
 ): Promise<Map<string, { key: GroupKey; counts: GroupCounts }>> {
   const params = [range.from, range.to];
+  const totalOnly = options.totalOnly === true;
+  const groupColumns = (t: string) =>
+    totalOnly ? `1 AS g_suite, 1 AS g_la, NULL::text AS suite, NULL::text AS la` : groupedColumns(t);
+  const grouping = (t: string) => (totalOnly ? '()' : groupingSets(t));
   const inPeriod = (t: string) => `${t}.charged_at >= $1::timestamptz AND ${t}.charged_at < $2::timestamptz`;
   // Counts add up, so they are taken once per (suite, local authority) pair with a hash
   // aggregate and rolled up here. Percentiles do not, so they take GROUPING SETS in the database.
@@ -210,7 +216,9 @@ export async function digestGroupCounts(
   };
   for (const r of outcomeCounts) {
     const num = (col: string) => Number(r[col] ?? 0);
-    const targets: GroupKey[] = [{ by: 'all' }, { by: 'suite', id: r.suite }, { by: 'la', id: r.la }];
+    const targets: GroupKey[] = totalOnly
+      ? [{ by: 'all' }]
+      : [{ by: 'all' }, { by: 'suite', id: r.suite }, { by: 'la', id: r.la }];
     for (const key of targets) {
       const c = entry(key);
       if (r.err) {
@@ -342,17 +350,18 @@ export async function weeklyTrend(
       db,
       `SELECT width_bucket(r.charged_at, $1::timestamptz[]) AS b, COUNT(*)::int AS n
        FROM requests r WHERE r.charged_at >= $2::timestamptz AND r.charged_at < $3::timestamptz
-         AND ${notInError('r')}
        GROUP BY 1`,
       params,
     ),
-    reportingQuery<{ b: number; detained: number; transferred: number }>(
+    // Entered in error is subtracted from the week's requests (cheaper than an anti-join).
+    reportingQuery<{ b: number; detained: number; transferred: number; in_error: number }>(
       db,
       `SELECT width_bucket(o.charged_at, $1::timestamptz[]) AS b,
          COUNT(*) FILTER (WHERE o.outcome IN (${DETAINED_SQL}))::int AS detained,
-         COUNT(*) FILTER (WHERE o.outcome IN (${sqlList(TRANSFERRED_OUTCOMES)}))::int AS transferred
+         COUNT(*) FILTER (WHERE o.outcome IN (${sqlList(TRANSFERRED_OUTCOMES)}))::int AS transferred,
+         COUNT(*) FILTER (WHERE o.outcome = ${IN_ERROR})::int AS in_error
        FROM outcomes o
-       WHERE o.outcome IN (${DETAINED_SQL}, ${sqlList(TRANSFERRED_OUTCOMES)})
+       WHERE o.outcome IN (${DETAINED_SQL}, ${sqlList(TRANSFERRED_OUTCOMES)}, ${IN_ERROR})
          AND o.charged_at >= $2::timestamptz AND o.charged_at < $3::timestamptz
        GROUP BY 1`,
       params,
@@ -367,6 +376,7 @@ export async function weeklyTrend(
     if (slot) {
       slot.detained = Number(r.detained);
       slot.transferred = Number(r.transferred);
+      slot.requests -= Number(r.in_error);
     }
   }
   return out;
