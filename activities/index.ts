@@ -2,6 +2,7 @@ import type { ChatPort } from '../domain/chat-port.js';
 import type { Protocol } from '../domain/protocol.js';
 import type { Logger } from '../domain/logger.js';
 import type { RecordsStore } from '../store/records-store.js';
+import type { MetricsSink } from '../domain/metrics.js';
 import { makeDeliver, makeNotifyPerson } from './delivery/deliver.js';
 import { heartbeating } from './heartbeat/with-heartbeats.js';
 import { makeShiftActivities } from './protocol/shift-activities.js';
@@ -26,6 +27,8 @@ export interface ActivityDeps {
   /** Reserved for activities that need "now" outside a workflow; defaults to the system clock. */
   clock?: () => Date;
   log?: Logger;
+  /** Where the deliver activity's counters go: the worker injects the process registry. */
+  metrics?: MetricsSink;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { ChatPort } from '../domain/chat-port.js';
 import type { Protocol } from '../domain/protocol.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from './logger.js';
+import { metrics } from './metrics.js';
 import type { EncryptionCodec } from './payload-codec.js';
 import { dataConverterFor } from './temporal-connection.js';
 import { cachedWorkflowBundle } from './workflow-bundle.js';
@@ -70,10 +71,12 @@ export const PERFORMANCE_SETTINGS: Partial<WorkerTuning> = {};
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
   const { store, chat, protocol, log } = deps;
   const activities = {
-    ...createActivities({ chat, store, protocol: () => protocol, log }),
+    ...createActivities({ chat, store, protocol: () => protocol, log, metrics }),
     ...createDigestActivities({ store, chat, protocol, log }),
     ...createRetentionActivities({ store, protocol }),
-    ...(deps.client ? createWatchdogActivities({ client: deps.client, store, chat, protocol, log }) : {}),
+    ...(deps.client
+      ? createWatchdogActivities({ client: deps.client, store, chat, protocol, log, metrics })
+      : {}),
   };
   return Worker.create({
     connection: deps.connection,

@@ -6,8 +6,8 @@ import type { Platform } from '../../domain/people.js';
 import { destinationKey } from '../../domain/routing.js';
 import type { Logger } from '../../domain/logger.js';
 import type { RecordsStore } from '../../store/records-store.js';
-import { deliveryMetrics, failureCodeOf } from '../../runtime/health/delivery-metrics.js';
-import { metrics as processMetrics, type MetricsRegistry } from '../../runtime/metrics.js';
+import { NO_METRICS, type MetricsSink } from '../../domain/metrics.js';
+import { deliveryMetrics, failureCodeOf } from './delivery-metrics.js';
 
 export interface DeliverInput {
   workflowId: string;
@@ -61,10 +61,10 @@ export function makeDeliver(deps: {
   chat: ChatPort;
   store: RecordsStore;
   log?: Logger;
-  /** Defaults to the process registry (runtime/metrics.ts), served at /metrics. */
-  metrics?: MetricsRegistry;
+  /** Where the counters go: the worker injects the process registry (served at /metrics). */
+  metrics?: MetricsSink;
 }) {
-  const counters = deliveryMetrics(deps.metrics ?? processMetrics);
+  const counters = deliveryMetrics(deps.metrics ?? NO_METRICS);
   return async function deliver(input: DeliverInput): Promise<MessageRef> {
     // Every platform call of this attempt: a failure is counted by platform and code, then
     // rethrown unchanged for Temporal's retry. Store failures are not chat failures: not counted.

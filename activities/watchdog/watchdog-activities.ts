@@ -12,7 +12,7 @@ import {
   type StuckFinding,
   type StuckRequestView,
 } from '../../domain/watchdog.js';
-import { metrics as processMetrics, type MetricsRegistry } from '../../runtime/metrics.js';
+import { NO_METRICS, type MetricsSink } from '../../domain/metrics.js';
 import type { OpenRequestRow, RecordsStore } from '../../store/records-store.js';
 import { makeDeliver } from '../delivery/deliver.js';
 
@@ -36,8 +36,8 @@ export interface WatchdogActivityDeps {
   /** The current protocol: thresholds and whom to page (a stuck request cannot tell its snapshot). */
   protocol: Protocol | (() => Protocol);
   log?: WatchdogLog;
-  /** Defaults to the process registry (runtime/metrics.ts). */
-  metrics?: MetricsRegistry;
+  /** The worker injects the process registry (runtime/metrics.ts, served at /metrics). */
+  metrics?: MetricsSink;
   clock?: () => Date;
 }
 
@@ -130,7 +130,7 @@ function suiteFromWorkflowId(protocol: Protocol, workflowId: string): string | u
 export function createWatchdogActivities(deps: WatchdogActivityDeps) {
   const protocol = () => (typeof deps.protocol === 'function' ? deps.protocol() : deps.protocol);
   const clock = deps.clock ?? (() => new Date());
-  const registry = deps.metrics ?? processMetrics;
+  const registry = deps.metrics ?? NO_METRICS;
   const stuckGauge = registry.gauge(
     'concordat_stuck_requests',
     'Open bed requests that have stopped moving, by reason, at the last watchdog run.',
@@ -140,7 +140,7 @@ export function createWatchdogActivities(deps: WatchdogActivityDeps) {
     'Stuck-request incidents paged for the first time, by reason.',
   );
   const runsCounter = registry.counter('concordat_watchdog_runs_total', 'Watchdog checks completed.');
-  const deliver = makeDeliver({ chat: deps.chat, store: deps.store });
+  const deliver = makeDeliver({ chat: deps.chat, store: deps.store, metrics: registry });
 
   /** The time of the run's last history event: one event, read newest first. */
   async function lastEventAtMs(workflowId: string, runId: string): Promise<number | undefined> {

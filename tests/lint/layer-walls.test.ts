@@ -62,6 +62,13 @@ describe('the walls in detail', () => {
     [`import { App } from '@slack/bolt';`, 'bots/shared/x.ts', /every platform/],
     [`import { openStore } from '../store/index.js';`, 'desk/x.ts', /interface \(types\) only/],
     [`import { createDesk } from '../desk/index.js';`, 'activities/x.ts', /chat port/],
+    // Metrics come in injected (domain/metrics.ts), so not even the registry is an exception.
+    [`import { metrics } from '../../runtime/metrics.js';`, 'activities/delivery/x.ts', /not runtime/],
+    [
+      `import { deliveryMetrics } from '../../runtime/health/delivery-metrics.js';`,
+      'activities/delivery/x.ts',
+      /not runtime/,
+    ],
   ])('rejects %s in %s', async (code, file, message) => {
     const errors = await wallErrors(`${code}\n`, file);
     expect(errors).toHaveLength(1);
