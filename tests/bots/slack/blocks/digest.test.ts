@@ -9,7 +9,7 @@ import {
   type GroupFigures,
   type RepeatDetentionFigure,
 } from '../../../../domain/digest/figures.js';
-import { computePeriod } from '../../../../domain/digest/period.js';
+import { computePeriod, previousPeriod } from '../../../../domain/digest/period.js';
 import { buildDigestView } from '../../../../domain/digest/view.js';
 
 function group(id: string): GroupFigures {
@@ -25,6 +25,8 @@ function group(id: string): GroupFigures {
     detained: 50,
     overnight: 40,
     weekend: 20,
+    children: { detained: 38, overnight: 33, weekend: 18 },
+    enteredInError: 2,
     repeatDetentions: 45,
     escalationLevels: [{ key: 0, count: 110 }],
     timings: {
@@ -34,7 +36,7 @@ function group(id: string): GroupFigures {
       requestToLeftCustody: none,
     },
     declineReasons: [],
-    stayReasons: [],
+    stayReasons: [{ key: 'no_accommodation_provided', count: 30 }],
   };
 }
 
@@ -54,8 +56,10 @@ function child(i: number): RepeatDetentionFigure {
 }
 
 function view(children: number, localAuthorities = 3): DigestMessageView {
+  const period = computePeriod({ kind: 'weekly', now: '2026-03-30T07:00:00Z', timeZone: 'Europe/London' });
   const f: DigestFigures = {
-    period: computePeriod({ kind: 'weekly', now: '2026-03-30T07:00:00Z', timeZone: 'Europe/London' }),
+    period,
+    previous: { period: previousPeriod(period), total: group('all') },
     generatedAt: '2026-03-30T07:00:00.000Z',
     repeatWindowDays: 365,
     total: group('all'),
@@ -94,6 +98,10 @@ describe('the Slack digest', () => {
     // Every line of the view is in the message once, whole and in order; only headings are added.
     expect(published.filter((l) => !l.startsWith('*'))).toEqual(v.sections.flatMap((s) => s.lines).map(esc));
     expect(published).toContain('…and 10 more children: the Concordat export lists every request.');
+    // The comparison, the principle-6 lines and the children beside detentions are all there.
+    expect(texts.some((t) => t.startsWith('*Compared with the previous week'))).toBe(true);
+    expect(published).toContain('Group la2: 30 detentions');
+    expect(published.some((l) => l.includes('50 detentions, 38 children'))).toBe(true);
     // The repeat list needed more than one block, and says it continues.
     expect(
       texts.filter((t) => t.startsWith('*Repeat detentions (window 365 days) (continued)*')).length,
