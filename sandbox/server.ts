@@ -75,6 +75,7 @@ const bodies = {
     trigger: z.enum(['manual', 'automatic']).default('manual'),
   }),
   teamsSubmit: personRef.extend({ messageId: z.string(), data: z.record(z.string(), z.unknown()) }),
+  scenario: z.object({ id: z.string().min(1) }),
 };
 
 export interface SandboxServer {
@@ -117,6 +118,8 @@ export async function startSandboxServer(
   const slack = new SlackWorkspace(options.botToken, names, changed);
   const teams = new TeamsConnector(changed);
   const relay = new SlackRelay(options.signingSecret);
+  /** The scenario last started, so a reloaded page still sets expected against what happened. */
+  let activeScenario: { id: string; startedAt: number } | undefined;
   const notices: Array<{ at: number; person: string; platform: string; text: string }> = [];
 
   const personOf = (name: string): SandboxPerson => {
@@ -258,6 +261,13 @@ export async function startSandboxServer(
         const answer = await teams.submit(person, b.messageId, b.data);
         return { ok: answer.status < 400, status: answer.status };
       }
+      case '/act/scenario': {
+        const b = bodies.scenario.parse(raw);
+        if (!options.scenarios.some((s) => s.id === b.id)) throw new HttpError(404, `No scenario ${b.id}`);
+        activeScenario = { id: b.id, startedAt: Date.now() };
+        changed();
+        return { ok: true, ...activeScenario };
+      }
       default:
         throw new HttpError(404, `No such action: ${path}`);
     }
@@ -268,6 +278,7 @@ export async function startSandboxServer(
     banner: TRAINING_BANNER,
     directory,
     scenarios: options.scenarios,
+    activeScenario,
     slack: slack.state(),
     teams: teams.state(),
     notices,

@@ -43,7 +43,18 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Slack mrkdwn to HTML: *bold*, _italic_, ~strike~, `code`, <url|text>, line breaks. */
+/** The emoji shortcodes the bot writes, as Slack shows them. */
+export const EMOJI: Record<string, string> = {
+  rotating_light: '🚨',
+  red_circle: '🔴',
+  white_check_mark: '✅',
+  warning: '⚠️',
+  large_orange_circle: '🟠',
+  large_blue_circle: '🔵',
+  hourglass_flowing_sand: '⏳',
+};
+
+/** Slack mrkdwn to HTML: *bold*, _italic_, ~strike~, `code`, <url|text>, :emoji:, line breaks. */
 export function mrkdwnToHtml(src: string): string {
   // Slack's own escapes first come back as characters, then everything is escaped once.
   const raw = src.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -57,6 +68,7 @@ export function mrkdwnToHtml(src: string): string {
     .replace(/(^|[\s(])\*([^*\n]+)\*/g, '$1<strong>$2</strong>')
     .replace(/(^|[\s(])_([^_\n]+)_/g, '$1<em>$2</em>')
     .replace(/(^|[\s(])~([^~\n]+)~/g, '$1<del>$2</del>')
+    .replace(/:([a-z_]+):/g, (m, name: string) => EMOJI[name] ?? m)
     .replace(/\n/g, '<br>')
     .replace(/@@link(\d+)@@/g, (_m, i: string) => links[Number(i)] ?? '');
 }

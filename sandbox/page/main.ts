@@ -69,6 +69,7 @@ interface State {
   banner: string;
   directory: { forceName: string; places: Place[]; people: Person[] };
   scenarios: Scenario[];
+  activeScenario?: { id: string; startedAt: number };
   slack: {
     messages: SlackMessage[];
     ephemerals: SlackEphemeral[];
@@ -598,7 +599,11 @@ function happened(e: { where: string; says: string }, since: number): number | u
 async function startScenario(): Promise<void> {
   const s = state?.scenarios.find((x) => x.id === ui.scenario.value);
   if (!s || !state) return;
-  view.scenario = { scenario: s, startedAt: Date.now() };
+  const started = await post('/act/scenario', { id: s.id });
+  view.scenario = {
+    scenario: s,
+    startedAt: typeof started.startedAt === 'number' ? started.startedAt : Date.now(),
+  };
   view.person = s.startAs;
   ui.actAs.value = s.startAs;
   const custody = placesFor(view.platform).find((p) => p.kind === 'custody');
@@ -655,6 +660,12 @@ async function refresh(): Promise<void> {
   const first = !state;
   state = (await res.json()) as State;
   if (first) fillPickers();
+  const active = state.activeScenario;
+  const scenario = active ? state.scenarios.find((s) => s.id === active.id) : undefined;
+  if (active && scenario && view.scenario?.startedAt !== active.startedAt) {
+    view.scenario = { scenario, startedAt: active.startedAt };
+    ui.scenario.value = scenario.id;
+  }
   // Forget rendered nodes no longer current, so the cache does not grow without end.
   if (rendered.size > 2000) rendered.clear();
   renderAll();

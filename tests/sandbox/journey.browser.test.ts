@@ -75,9 +75,18 @@ const say = async (page: Page, text: string) => {
   await page.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
 };
-/** The message (card) in the conversation that shows this text. */
-const card = (page: Page, text: string | RegExp): Locator =>
-  page.locator('#conversation article.msg').filter({ hasText: text }).last();
+/** The opaque case reference a card shows (CN-…), to find this request's own pages. */
+async function caseRefOf(l: Locator): Promise<string> {
+  const ref = /CN-[A-Z0-9]+/.exec((await l.textContent()) ?? '')?.[0];
+  if (!ref) throw new Error('no case reference on the card');
+  return ref;
+}
+
+/** The message (card) in the conversation that shows this text (and `also`, when given). */
+const card = (page: Page, text: string | RegExp, also?: RegExp): Locator => {
+  const found = page.locator('#conversation article.msg').filter({ hasText: text });
+  return (also ? found.filter({ hasText: also }) : found).last();
+};
 
 describe('the training sandbox in a browser', () => {
   it('Slack: form with an inline error, EDT card, refusal, acknowledge, offer, escalation page, transfer', async () => {
@@ -114,8 +123,9 @@ describe('the training sandbox in a browser', () => {
 
     // 2. The card in the Emergency Duty Team channel (out of hours, by the training office hours).
     await openPlace(page, /Emergency Duty Team/);
-    const edtCard = card(page, 'Bed request');
+    const edtCard = card(page, record);
     await edtCard.getByRole('button', { name: 'Acknowledge' }).waitFor();
+    const caseRef = await caseRefOf(edtCard);
 
     // 3. The sergeant is not a responder: the click is refused, privately.
     await edtCard.getByRole('button', { name: 'Acknowledge' }).click();
@@ -126,8 +136,8 @@ describe('the training sandbox in a browser', () => {
     // 4. The EDT worker acknowledges and offers a bed.
     await actAs(page, 'EDT worker (responder)');
     await openPlace(page, /Emergency Duty Team/);
-    await card(page, 'Bed request').getByRole('button', { name: 'Acknowledge' }).click();
-    await card(page, /Acknowledged/)
+    await card(page, record).getByRole('button', { name: 'Acknowledge' }).click();
+    await card(page, record, /Acknowledged/)
       .getByRole('button', { name: 'Offer bed' })
       .click();
     const offer = page.getByRole('dialog');
@@ -135,20 +145,22 @@ describe('the training sandbox in a browser', () => {
     await offer.getByLabel(/^Transport/).selectOption({ index: 1 });
     await offer.getByRole('button', { name: 'Offer bed' }).click();
     await offer.waitFor({ state: 'detached' });
-    await card(page, /Oak House/).waitFor();
+    await card(page, record, /Oak House/).waitFor();
     await page.screenshot({ path: join(DOCS, 'sandbox-slack-edt.png') });
 
     // 5. The escalation page reaches the inspector, when the ladder says.
     await actAs(page, 'Inspector Example (escalation)');
     await openPlace(page, 'Concordat (direct messages)');
-    await card(page, /Escalation level 2/).waitFor({ timeout: PAGE_AFTER_MS + 20_000 });
+    await card(page, new RegExp(`Escalation level 2.*${caseRef}`)).waitFor({
+      timeout: PAGE_AFTER_MS + 20_000,
+    });
     const pagedAfter = Date.now() - requestedAt;
     expect(pagedAfter).toBeGreaterThanOrEqual(PAGE_AFTER_MS - 2_000);
 
     // 6. The sergeant confirms the transfer.
     await actAs(page, 'Sgt Example (custody)');
     await openPlace(page, /custody · Northampton/);
-    await card(page, /Oak House/)
+    await card(page, record, /Oak House/)
       .getByRole('button', { name: 'Confirm transfer' })
       .click();
     const confirm = page.getByRole('dialog');
@@ -156,9 +168,9 @@ describe('the training sandbox in a browser', () => {
     await confirm.waitFor({ state: 'detached' });
 
     // 7. Every card shows the final state.
-    await card(page, /Closed/).waitFor();
+    await card(page, record, /Closed/).waitFor();
     await openPlace(page, /Emergency Duty Team/);
-    await card(page, /Closed/).waitFor();
+    await card(page, record, /Closed/).waitFor();
     await page.screenshot({ path: join(DOCS, 'sandbox-slack-final.png') });
     timings.slack = (Date.now() - t0) / 1000;
     await page.close();
@@ -201,6 +213,7 @@ describe('the training sandbox in a browser', () => {
     await openPlace(page, /Emergency Duty Team/);
     const edtCard = card(page, record);
     await edtCard.getByRole('button', { name: 'Acknowledge' }).waitFor();
+    const caseRef = await caseRefOf(edtCard);
 
     // 3. The sergeant is not a responder: the press is refused, on the card, to the sergeant only.
     await edtCard.getByRole('button', { name: 'Acknowledge' }).click();
@@ -215,35 +228,58 @@ describe('the training sandbox in a browser', () => {
       .locator('.edited')
       .waitFor();
     await page.waitForTimeout(500);
-    await card(page, /Acknowledged/)
+    await card(page, record, /Acknowledged/)
       .getByRole('button', { name: 'Offer bed' })
       .click();
-    const offer = card(page, /Acknowledged/);
+    const offer = card(page, record, /Acknowledged/);
     await offer.getByLabel(/^Provider or placement/).fill('Oak House (training)');
     await offer.getByLabel(/^Transport/).selectOption({ index: 1 });
     await offer.getByRole('button', { name: 'Send offer' }).click();
-    await card(page, /Oak House/).waitFor();
+    await card(page, record, /Oak House/).waitFor();
     await page.screenshot({ path: join(DOCS, 'sandbox-teams-edt.png') });
 
     // 5. The escalation page reaches the inspector's chat, when the ladder says.
     await actAs(page, 'Inspector Example (escalation)');
     await openPlace(page, 'Concordat (direct messages)');
-    await card(page, /Escalation level 2/).waitFor({ timeout: PAGE_AFTER_MS + 20_000 });
+    await card(page, new RegExp(`Escalation level 2.*${caseRef}`)).waitFor({
+      timeout: PAGE_AFTER_MS + 20_000,
+    });
     expect(Date.now() - requestedAt).toBeGreaterThanOrEqual(PAGE_AFTER_MS - 2_000);
 
     // 6. The sergeant confirms the transfer.
     await actAs(page, 'Sgt Example (custody)');
     await openPlace(page, /custody · Northampton/);
-    const custody = card(page, /Oak House/);
+    const custody = card(page, record, /Oak House/);
     await custody.getByRole('button', { name: 'Confirm transfer' }).first().click();
     await custody.getByRole('button', { name: 'Confirm transfer' }).last().click();
 
     // 7. Every card shows the final state.
-    await card(page, /Closed/).waitFor();
+    await card(page, record, /Closed/).waitFor();
     await openPlace(page, /Emergency Duty Team/);
-    await card(page, /Closed/).waitFor();
+    await card(page, record, /Closed/).waitFor();
     await page.screenshot({ path: join(DOCS, 'sandbox-teams-final.png') });
     timings.teams = (Date.now() - t0) / 1000;
     await page.close();
   }, 120_000);
+
+  it('a scenario opens the form filled in, and sets what the protocol expects against what happened', async () => {
+    const t0 = Date.now();
+    const page = await openPage();
+    await page.getByRole('button', { name: 'Slack', exact: true }).click();
+    await page
+      .getByRole('combobox', { name: 'Scenario' })
+      .selectOption({ label: 'Friday 23:40: a 15-year-old, the EDT does not answer' });
+    await page.getByRole('button', { name: 'Start scenario' }).click();
+    const form = page.getByRole('dialog', { name: 'Bed request' });
+    expect(await form.getByLabel('Custody record number').inputValue()).toBe('NC-TRAIN-0001');
+    expect(await form.getByLabel('Age at charge').inputValue()).toBe('15');
+    await form.getByRole('button', { name: 'Send request' }).click();
+    await form.waitFor({ state: 'detached' });
+    const panel = page.getByRole('complementary', { name: 'Scenario' });
+    await panel.getByText(/The card reaches the Emergency Duty Team \(out of hours\) — at/).waitFor();
+    expect(await panel.getByText(/the EDT manager is paged — not yet/).count()).toBe(1);
+    await page.screenshot({ path: join(DOCS, 'sandbox-scenario.png') });
+    timings.scenario = (Date.now() - t0) / 1000;
+    await page.close();
+  }, 60_000);
 });
