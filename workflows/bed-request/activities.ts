@@ -27,8 +27,20 @@ const localRecords = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** The store activities for the opening: local ones, unless replaying a history from before. */
+/**
+ * Patch ID: the opening back on ordinary activities. The crash suite found a request opened on
+ * local activities, with its worker killed mid-way, that no longer replayed ("patch marker for
+ * repeat-child-at-start, but no corresponding change command"): docs/durability.md, "Local
+ * activities in the opening".
+ */
+export const REGULAR_OPEN_PATCH = 'open-with-regular-activities';
+
+/**
+ * The store activities for the opening. New requests use ordinary activities; a history that
+ * opened on local ones (between the two patches) replays on local ones; older ones on ordinary.
+ */
 export function openingRecords(): typeof records {
+  if (patched(REGULAR_OPEN_PATCH)) return records;
   return patched(LOCAL_OPEN_PATCH) ? localRecords : records;
 }
 
