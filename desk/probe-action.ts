@@ -31,6 +31,8 @@ export function probeAction(kind: RequestActionKind, view: RequestView, now: str
           };
     case 'record_left_cells':
       return { kind, leftFor: 'court', leftAt: now };
+    case 'amend_court_sitting':
+      return { kind, nextCourtSitting: view.nextCourtSitting, reason: 'probe reason' };
     case 'record_stay':
       return { kind, reason: 'impracticable_other', explanation: 'probe explanation' };
     case 'cancel':

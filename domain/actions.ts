@@ -76,6 +76,12 @@ export const recordStaySchema = z.object({
     .min(10, 'Explain the circumstances for the certificate (at least 10 characters)')
     .max(2000),
 });
+/** The court sitting changed (listed earlier or later): audited (docs/legal-rules.md, "The court sitting is the hard deadline"). */
+export const amendCourtSittingSchema = z.object({
+  kind: z.literal('amend_court_sitting'),
+  nextCourtSitting: instantSchema,
+  reason: z.string().trim().min(5, 'Say why the court sitting changed (at least 5 characters)').max(500),
+});
 export const cancelSchema = z.object({
   kind: z.literal('cancel'),
   reason: cancelReasonSchema,
@@ -96,6 +102,7 @@ export const requestActionSchema = z.discriminatedUnion('kind', [
   confirmTransferSchema,
   recordStaySchema,
   recordLeftCellsSchema,
+  amendCourtSittingSchema,
   cancelSchema,
 ]);
 export type RequestAction = z.infer<typeof requestActionSchema>;
@@ -112,6 +119,7 @@ export const CUSTODY_ACTIONS: readonly RequestActionKind[] = [
   'confirm_transfer',
   'record_stay',
   'record_left_cells',
+  'amend_court_sitting',
   'cancel',
 ];
 

@@ -12,6 +12,7 @@ export const ACTION_ROLES: Record<RequestActionKind, readonly Role[]> = {
   confirm_transfer: ['custody'],
   record_stay: ['custody'],
   record_left_cells: ['custody'],
+  amend_court_sitting: ['custody'],
   cancel: ['custody', 'admin'],
 };
 

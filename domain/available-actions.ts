@@ -33,6 +33,7 @@ export const ACTION_LABELS: Record<OfferedKind, string> = {
   confirm_transfer: 'Confirm transfer',
   record_stay: 'Child stays',
   record_left_cells: 'Child left the cells',
+  amend_court_sitting: 'Amend court sitting',
   cancel: 'Cancel request',
   view_details: 'View details',
 };
@@ -126,6 +127,7 @@ export function availableActions(
     add('confirm_transfer', view.offer ? 'primary' : undefined);
     if (held) add('record_left_cells', 'primary');
     else add('record_stay', 'danger');
+    add('amend_court_sitting');
     add('cancel');
   }
   return grants ? out.filter((a) => mayTake(grants, a.kind, view)) : out;

@@ -37,6 +37,8 @@ export type RequestEvent =
   | { type: 'stay_recorded' }
   /** A shift change: the request moved to the team now on duty. */
   | { type: 'handed_over' }
+  /** The sergeant amended the court sitting. */
+  | { type: 'court_sitting_amended' }
   /** To the host authority of an out-of-area child: a courtesy notice, no action asked. */
   | { type: 'courtesy_notice'; hostAuthorityName: string }
   | { type: 'resolved' };

@@ -156,6 +156,18 @@ function checkState(view: RequestView, action: RequestAction, nowIso: string): R
       }
       return null;
     }
+    case 'amend_court_sitting': {
+      const to = Date.parse(action.nextCourtSitting);
+      // Not before the charge, and not already passed (with the clocks' tolerance).
+      if (
+        Number.isNaN(to) ||
+        to <= Date.parse(view.chargedAt) ||
+        to < Date.parse(nowIso) - FUTURE_TOLERANCE_MS
+      ) {
+        return refuse(FailureCode.InvalidInput, { field: 'nextCourtSitting' });
+      }
+      return null;
+    }
     case 'record_stay':
       if (view.stay) {
         return refuse(FailureCode.StayAlreadyRecorded, { by: actorLabel(view.stay.by), at: view.stay.at });
@@ -407,6 +419,19 @@ export function applyAction(
       }
       break;
     }
+    case 'amend_court_sitting':
+      next.nextCourtSitting = action.nextCourtSitting;
+      next.courtSittingAmendments = [
+        ...(view.courtSittingAmendments ?? []),
+        {
+          at: nowIso,
+          by: actor,
+          from: view.nextCourtSitting,
+          to: action.nextCourtSitting,
+          reason: action.reason,
+        },
+      ];
+      break;
     case 'record_left_cells':
       next.outcome = {
         code: outcomeFor(view, action),

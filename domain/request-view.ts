@@ -78,6 +78,8 @@ export interface RequestView {
   repeat?: { count: number; lastChargedAt: string; windowDays: number };
   /** Shift changes: the request moved between the duty team and the EDT (docs/legal-rules.md, "Shift changes"). */
   handovers?: Array<{ at: string; from: Route; to: Route }>;
+  /** Changes to the court sitting, audited (docs/legal-rules.md, "The court sitting is the hard deadline"). */
+  courtSittingAmendments?: Array<{ at: string; by: Actor; from: string; to: string; reason: string }>;
   /** Review pages sent while held (docs/legal-rules.md, "A stay is not the end"). */
   reviews?: Array<{ at: string }>;
   outcome?: {

@@ -164,6 +164,10 @@ export function timelineLines(view: RequestView, zone: string = DEFAULT_ZONE): s
   if (view.offer)
     lines.push(`Bed offered ${t(view.offer.at)} by ${actorName(view.offer.by)}: ${offerText(view.offer)}`);
   for (const e of view.escalations) lines.push(`Escalated to level ${e.level} ${t(e.at)}: ${e.name}`);
+  for (const a of view.courtSittingAmendments ?? [])
+    lines.push(
+      `Court sitting amended ${t(a.at)} by ${actorName(a.by)}: from ${t(a.from)} to ${t(a.to)} (${a.reason})`,
+    );
   for (const m of view.handovers ?? [])
     lines.push(`Moved ${t(m.at)} at the shift change: from ${ROUTE_LABELS[m.from]} to ${ROUTE_LABELS[m.to]}`);
   if (view.stay) lines.push(stayText(view, zone));
@@ -250,6 +254,12 @@ export function eventText(view: RequestView, event: RequestEvent, zone: string =
     case 'escalated': {
       const e = view.escalations.filter((x) => x.level === event.level).at(-1);
       return `Escalated to level ${event.level}${e ? `: ${e.name}` : ''}.`;
+    }
+    case 'court_sitting_amended': {
+      const a = view.courtSittingAmendments?.at(-1);
+      return a
+        ? `Court sitting amended by ${actorName(a.by)}: from ${formatTime(a.from, zone)} to ${formatTime(a.to, zone)} (${a.reason}).`
+        : 'The court sitting was amended.';
     }
     case 'handed_over': {
       const m = view.handovers?.at(-1);

@@ -17,6 +17,7 @@ export const ACTION_IDS = {
   confirmTransfer: 'concordat.confirm_transfer',
   recordStay: 'concordat.record_stay',
   recordLeftCells: 'concordat.record_left_cells',
+  amendCourtSitting: 'concordat.amend_court_sitting',
   cancel: 'concordat.cancel',
 } as const;
 
@@ -30,6 +31,7 @@ export const VIEW_IDS = {
   confirmTransfer: 'concordat.confirm_transfer_form',
   recordStay: 'concordat.record_stay_form',
   recordLeftCells: 'concordat.record_left_cells_form',
+  amendCourtSitting: 'concordat.amend_court_sitting_form',
   cancel: 'concordat.cancel_form',
 } as const;
 
@@ -42,6 +44,7 @@ export const MODAL_FOR: Partial<Record<RequestActionKind, string>> = {
   confirm_transfer: VIEW_IDS.confirmTransfer,
   record_stay: VIEW_IDS.recordStay,
   record_left_cells: VIEW_IDS.recordLeftCells,
+  amend_court_sitting: VIEW_IDS.amendCourtSitting,
   cancel: VIEW_IDS.cancel,
 };
 

@@ -100,7 +100,12 @@ describe('Slack and Teams offer the same actions', () => {
       'View details',
     ]);
     // Confirm transfer is offered before any offer in chat: a transfer arranged by phone.
-    expect(slackLabels(view, 'custody')).toEqual(['Confirm transfer', 'Child stays', 'Cancel request']);
+    expect(slackLabels(view, 'custody')).toEqual([
+      'Confirm transfer',
+      'Child stays',
+      'Amend court sitting',
+      'Cancel request',
+    ]);
   });
 });
 

@@ -43,6 +43,13 @@ export function startReview(run: RunState, stayAtMs: number): void {
   run.ladder = { ...run.ladder, review: { nextAtMs: nextReview(run, stayAtMs), sent: 0 } };
 }
 
+/** After the court sitting moved: the next review from `atMs`, keeping the count of those sent. */
+export function rescheduleReview(run: RunState, atMs: number): void {
+  const progress = run.ladder.review;
+  if (!progress || !isHeld(run)) return;
+  run.ladder = { ...run.ladder, review: { nextAtMs: nextReview(run, atMs), sent: progress.sent } };
+}
+
 /** When the next review page is due, or null. */
 export function reviewDueAt(run: RunState): number | null {
   return isHeld(run) ? (run.ladder.review?.nextAtMs ?? null) : null;

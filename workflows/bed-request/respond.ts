@@ -9,7 +9,7 @@ import { onStateChange } from '../escalation/ladder.js';
 import { audit, note, refuse, updateCards } from './effects.js';
 import { records } from './activities.js';
 import { LIVE_ROSTER_PATCH } from './handover.js';
-import { STAY_CONTINUES_PATCH, startReview } from './held.js';
+import { STAY_CONTINUES_PATCH, rescheduleReview, startReview } from './held.js';
 import { iso, type RunState } from './run-state.js';
 
 /** The Note 16D screen of a stay's explanation (domain/legal/note-16d-screen.ts). */
@@ -69,6 +69,8 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
   run.lastChangeAtMs = Date.parse(at);
   run.ladder = onStateChange(run.snapshot.ladder, run.ladder);
   if (stayContinues) startReview(run, Date.parse(at));
+  // The review ladder stops at the court sitting: it follows an amended sitting.
+  if (action.kind === 'amend_court_sitting') rescheduleReview(run, Date.parse(at));
   log.info('Action accepted', { kind: action.kind, status: view.status });
 
   const data: Record<string, unknown> = { status: view.status };
@@ -80,6 +82,12 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
   if (action.kind === 'record_stay')
     Object.assign(data, { reason: action.reason }, stayAuditFacts(action.reason));
   if (action.kind === 'record_stay' && stayContinues) data.held = true;
+  if (action.kind === 'amend_court_sitting')
+    Object.assign(data, {
+      from: before.nextCourtSitting,
+      to: action.nextCourtSitting,
+      reason: action.reason,
+    });
   if (action.kind === 'record_left_cells')
     Object.assign(data, { leftFor: action.leftFor, leftAt: action.leftAt });
   if (action.kind === 'confirm_transfer' && action.arrangedOutsideChat)
@@ -103,7 +111,9 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
               ? { type: 'question_answered', questionId: action.questionId }
               : action.kind === 'record_stay' && !view.outcome
                 ? { type: 'stay_recorded' }
-                : null; // resolving actions get their note when the outcome is recorded
+                : action.kind === 'amend_court_sitting'
+                  ? { type: 'court_sitting_amended' }
+                  : null; // resolving actions get their note when the outcome is recorded
 
   await Promise.all([
     audit(run, action.kind, envelope.actor, data, `${run.workflowId}:action:${envelope.actionId}`),

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { SlackBotDeps } from '../deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { acknowledgeButton } from './acknowledge.js';
+import { amendCourtSittingButton } from './amend-court-sitting.js';
 import { answerInfoButton } from './answer-info.js';
 import { cancelButton } from './cancel.js';
 import { confirmTransferButton } from './confirm-transfer.js';
@@ -25,5 +26,6 @@ export function register(app: App, deps: SlackBotDeps): void {
   on(ACTION_IDS.confirmTransfer, confirmTransferButton(deps));
   on(ACTION_IDS.recordStay, recordStayButton(deps));
   on(ACTION_IDS.recordLeftCells, recordLeftCellsButton(deps));
+  on(ACTION_IDS.amendCourtSitting, amendCourtSittingButton(deps));
   on(ACTION_IDS.cancel, cancelButton(deps));
 }

@@ -51,6 +51,7 @@ const BUTTON_IDS: Record<OfferedKind, string> = {
   confirm_transfer: ACTION_IDS.confirmTransfer,
   record_stay: ACTION_IDS.recordStay,
   record_left_cells: ACTION_IDS.recordLeftCells,
+  amend_court_sitting: ACTION_IDS.amendCourtSitting,
   cancel: ACTION_IDS.cancel,
 };
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   TRANSPORT_LABELS,
+  amendCourtSittingSchema,
   answerInfoSchema,
   cancelSchema,
   confirmTransferSchema,
@@ -70,6 +71,7 @@ const TITLES: Record<ModalActionKind, string> = {
   confirm_transfer: 'Confirm transfer',
   record_stay: 'Child stays',
   record_left_cells: 'Child left the cells',
+  amend_court_sitting: 'Amend court sitting',
   cancel: 'Cancel request',
 };
 
@@ -81,6 +83,7 @@ const SUBMITS: Record<ModalActionKind, string> = {
   confirm_transfer: 'Confirm',
   record_stay: 'Record',
   record_left_cells: 'Record',
+  amend_court_sitting: 'Amend',
   cancel: 'Cancel request',
 };
 
@@ -186,6 +189,21 @@ function fieldsFor(kind: ModalActionKind, view: RequestView, nowIso: string, zon
         }),
       ];
     }
+    case 'amend_court_sitting':
+      return [
+        section(
+          `The court sitting now: *${esc(formatTime(view.nextCourtSitting, zone))}*. The change is audited.`,
+        ),
+        input(
+          'nextCourtSitting',
+          'The new court sitting',
+          dateTimePicker(toUnixSeconds(view.nextCourtSitting)),
+          {
+            hint: `Local time (${zone}).`,
+          },
+        ),
+        input('reason', 'Why it changed', textInput({ multiline: true })),
+      ];
     case 'record_left_cells':
       return [
         section(
@@ -251,6 +269,7 @@ const SCHEMAS: Record<ModalActionKind, z.ZodType<RequestAction, z.ZodTypeDef, un
   confirm_transfer: confirmTransferSchema,
   record_stay: recordStaySchema,
   record_left_cells: recordLeftCellsSchema,
+  amend_court_sitting: amendCourtSittingSchema,
   cancel: cancelSchema,
 };
 
@@ -267,6 +286,7 @@ export const ACTION_FIELDS: Record<ModalActionKind, readonly string[]> = {
   ],
   record_stay: ['reason', 'explanation'],
   record_left_cells: ['leftFor', 'leftAt'],
+  amend_court_sitting: ['nextCourtSitting', 'reason'],
   cancel: ['reason', 'notes'],
 };
 
@@ -324,6 +344,12 @@ export function parseActionSubmission(
           transport: text('arrangedOutsideChat.transport'),
         };
       }
+      break;
+    case 'amend_court_sitting':
+      Object.assign(raw, {
+        nextCourtSitting: toLocalIso(inputValue(values, 'nextCourtSitting'), zone),
+        reason: text('reason') ?? '',
+      });
       break;
     case 'record_left_cells':
       Object.assign(raw, {

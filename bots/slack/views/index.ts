@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackBotDeps } from '../deps.js';
 import { VIEW_IDS } from '../ids.js';
+import { amendCourtSittingSubmit } from './amend-court-sitting-submit.js';
 import { answerInfoSubmit } from './answer-info-submit.js';
 import { bedRequestSubmit } from './bed-request-submit.js';
 import { cancelSubmit } from './cancel-submit.js';
@@ -21,5 +22,6 @@ export function register(app: App, deps: SlackBotDeps): void {
   app.view(VIEW_IDS.confirmTransfer, confirmTransferSubmit(deps));
   app.view(VIEW_IDS.recordStay, recordStaySubmit(deps));
   app.view(VIEW_IDS.recordLeftCells, recordLeftCellsSubmit(deps));
+  app.view(VIEW_IDS.amendCourtSitting, amendCourtSittingSubmit(deps));
   app.view(VIEW_IDS.cancel, cancelSubmit(deps));
 }

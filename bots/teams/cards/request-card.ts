@@ -265,6 +265,48 @@ function transferForm(
   );
 }
 
+/** The sergeant amends the court sitting: the new date and time, and why (audited). */
+function courtSittingForm(
+  view: RequestView,
+  label: string,
+  r: Record<string, string>,
+  zone: string,
+): CardAction {
+  const local = localDateTime(view.nextCourtSitting, zone);
+  return showCard(
+    label,
+    [
+      text('The change is audited.', { isSubtle: true }),
+      {
+        type: 'Input.Date',
+        id: INPUTS.courtDate,
+        label: 'Date of the new court sitting',
+        isRequired: true,
+        errorMessage: 'Give the date',
+        value: local.date,
+      },
+      {
+        type: 'Input.Time',
+        id: INPUTS.courtTime,
+        label: 'Time (UK)',
+        isRequired: true,
+        errorMessage: 'Give the time',
+        value: local.time,
+      },
+      {
+        type: 'Input.Text',
+        id: INPUTS.courtReason,
+        label: 'Why it changed',
+        isRequired: true,
+        errorMessage: 'Say why the court sitting changed',
+        isMultiline: true,
+        maxLength: 500,
+      },
+    ],
+    [execute('Amend', VERBS.amendCourtSitting, r, 'positive')],
+  );
+}
+
 /** A held child (a stay recorded) left the cells: how, and when. */
 function leftCellsForm(label: string, r: Record<string, string>, nowIso: string, zone: string): CardAction {
   const local = localDateTime(nowIso, zone);
@@ -387,6 +429,8 @@ export function cardActions(
         return transferForm(view, a.label, r, nowIso, zone);
       case 'record_left_cells':
         return leftCellsForm(a.label, r, nowIso, zone);
+      case 'amend_court_sitting':
+        return courtSittingForm(view, a.label, r, zone);
       case 'record_stay':
         return stayForm(view, a.label, r);
       case 'cancel':

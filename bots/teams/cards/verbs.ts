@@ -16,6 +16,7 @@ export const VERBS = {
   confirmTransfer: 'confirm_transfer',
   recordStay: 'record_stay',
   recordLeftCells: 'record_left_cells',
+  amendCourtSitting: 'amend_court_sitting',
   cancel: 'cancel',
 } as const;
 
@@ -28,6 +29,7 @@ export const ACTION_VERBS = [
   VERBS.confirmTransfer,
   VERBS.recordStay,
   VERBS.recordLeftCells,
+  VERBS.amendCourtSitting,
   VERBS.cancel,
 ] as const;
 
@@ -64,6 +66,9 @@ export const INPUTS = {
   leftFor: 'left_for',
   leftCellsDate: 'left_cells_date',
   leftCellsTime: 'left_cells_time',
+  courtDate: 'amend_court_date',
+  courtTime: 'amend_court_time',
+  courtReason: 'amend_court_reason',
 } as const;
 
 export function answerInputId(questionId: string): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   acknowledgeSchema,
+  amendCourtSittingSchema,
   actionEnvelopeSchema,
   answerInfoSchema,
   cancelSchema,
@@ -50,6 +51,7 @@ const FIELD_LABELS: Partial<Record<RequestActionKind, Record<string, string>>> =
     'arrangedOutsideChat.transport': 'Transport',
   },
   record_left_cells: { leftFor: 'How the child left', leftAt: 'When the child left the cells' },
+  amend_court_sitting: { nextCourtSitting: 'The new court sitting', reason: 'Why it changed' },
   record_stay: { reason: 'Reason the child stays', explanation: 'Circumstances' },
   cancel: { reason: 'Reason for cancelling', notes: 'Notes' },
 };
@@ -131,6 +133,20 @@ function actionPayload(
         ? { payload: { kind: verb, leftCustodyAt: left.iso, ...arranged }, problems: [] }
         : { payload: null, problems: [`When the child left custody: ${left.message}`] };
     }
+    case 'amend_court_sitting': {
+      const court = combineLocal(
+        str(data, INPUTS.courtDate),
+        str(data, INPUTS.courtTime),
+        zone,
+        'the new court sitting',
+      );
+      return court.ok
+        ? {
+            payload: { kind: verb, nextCourtSitting: court.iso, reason: str(data, INPUTS.courtReason) ?? '' },
+            problems: [],
+          }
+        : { payload: null, problems: [`The new court sitting: ${court.message}`] };
+    }
     case 'record_left_cells': {
       const left = combineLocal(
         str(data, INPUTS.leftCellsDate),
@@ -172,6 +188,7 @@ const ACTION_SCHEMAS: Record<ActionVerb, z.ZodTypeAny> = {
   confirm_transfer: confirmTransferSchema,
   record_stay: recordStaySchema,
   record_left_cells: recordLeftCellsSchema,
+  amend_court_sitting: amendCourtSittingSchema,
   cancel: cancelSchema,
 };
 

@@ -59,6 +59,7 @@ describe('held in custody, bed still sought, on both platforms', () => {
     expect(availableActions(view, 'custody').map((a) => a.kind)).toEqual([
       'confirm_transfer',
       'record_left_cells',
+      'amend_court_sitting',
       'cancel',
     ]);
     const slack = JSON.stringify(slackCard(view, 'custody'));

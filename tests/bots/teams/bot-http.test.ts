@@ -207,7 +207,12 @@ describe('submitting the form', () => {
         }),
       ),
     );
-    expect(buttonTitles(refreshed)).toEqual(['Confirm transfer', 'Child stays', 'Cancel request']);
+    expect(buttonTitles(refreshed)).toEqual([
+      'Confirm transfer',
+      'Child stays',
+      'Amend court sitting',
+      'Cancel request',
+    ]);
     expect(JSON.stringify(refreshed)).not.toContain(CHILD_NAME.familyName);
   });
 

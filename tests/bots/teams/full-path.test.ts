@@ -232,7 +232,7 @@ describe('Teams, end to end through the bed-request workflow', () => {
       'View details',
     ]);
     // Confirm transfer before any offer: a transfer arranged by phone (docs/legal-rules.md).
-    const custodyButtons = ['Confirm transfer', 'Child stays', 'Cancel request'];
+    const custodyButtons = ['Confirm transfer', 'Child stays', 'Amend court sitting', 'Cancel request'];
     expect(buttonTitles(FakeBotConnector.cardOf(custodyCard))).toEqual(custodyButtons);
     expect(buttonTitles(FakeBotConnector.cardOf(officerCard))).toEqual(custodyButtons);
 
@@ -378,7 +378,12 @@ describe('Teams, end to end through the bed-request workflow', () => {
     });
     // A stay is not the end (docs/legal-rules.md): held, bed still sought, the certificate produced.
     expect(cardText(stayed)).toContain('Held in custody, bed still sought');
-    expect(buttonTitles(stayed)).toEqual(['Confirm transfer', 'Child left the cells', 'Cancel request']);
+    expect(buttonTitles(stayed)).toEqual([
+      'Confirm transfer',
+      'Child left the cells',
+      'Amend court sitting',
+      'Cancel request',
+    ]);
     await until(
       'the held custody card',
       () =>

@@ -3,6 +3,7 @@
 // the real worker and store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BedRequestForm } from '../../../domain/bed-request.js';
+import type { RequestView } from '../../../domain/request-view.js';
 import {
   PEOPLE,
   actAs,
@@ -136,5 +137,44 @@ describe('the court sitting near with no bed', () => {
     } finally {
       h.setProtocol(testProtocol());
     }
+  });
+});
+
+describe('amending the court sitting', () => {
+  it('is audited, refused before the charge, and the deadline follows the new sitting', async () => {
+    const now = await h.nowMs();
+    const id = await open({ nextCourtSitting: iso(now + 10 * HOUR) });
+    h.chat.clear();
+    await actAs(h, id, PEOPLE.sergeant, {
+      kind: 'amend_court_sitting',
+      nextCourtSitting: iso(now - 2 * HOUR),
+      reason: 'Typed the wrong day',
+    });
+    await eventually(() => h.chat.notifications.length > 0 || undefined);
+    expect(h.chat.notifications.map((n) => n.refusal)).toEqual([
+      { code: 'INVALID_INPUT', params: { field: 'nextCourtSitting' } },
+    ]);
+    const earlier = iso(now + 3 * HOUR);
+    await actAs(h, id, PEOPLE.sergeant, {
+      kind: 'amend_court_sitting',
+      nextCourtSitting: earlier,
+      reason: 'Listed for the morning remand court',
+    });
+    const amended = await viewWhen(h, id, (v) => v.nextCourtSitting === earlier);
+    expect(amended.courtSittingAmendments).toMatchObject([
+      { from: iso(now + 10 * HOUR), to: earlier, reason: 'Listed for the morning remand court' },
+    ]);
+    const audit = (await h.store.listEvents(id)).find((e) => e.type === 'amend_court_sitting');
+    expect(audit?.data).toMatchObject({ from: iso(now + 10 * HOUR), to: earlier });
+    expect(audit?.actor).toMatchObject({ userId: PEOPLE.sergeant.userId });
+    // The hard deadline is now the amended sitting.
+    await h.advanceTo(iso(Date.parse(earlier) + MIN));
+    const final = await h.result<RequestView>(id);
+    expect(final.outcome).toMatchObject({
+      code: 'court_before_transfer',
+      leftCellsFor: 'court',
+      leftCellsAssumed: true,
+    });
+    expect(Date.parse(final.outcome?.at ?? '')).toBe(Date.parse(earlier));
   });
 });

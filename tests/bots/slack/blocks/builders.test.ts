@@ -92,14 +92,25 @@ describe('request card', () => {
     expect(ids(3, 'responder')).toEqual([ACTION_IDS.requestInfo, ACTION_IDS.viewDetails]);
     expect(ids(5, 'responder')).toEqual([]);
     // Confirm transfer before any offer: a transfer arranged by phone (docs/legal-rules.md).
-    expect(ids(0, 'custody')).toEqual([ACTION_IDS.confirmTransfer, ACTION_IDS.recordStay, ACTION_IDS.cancel]);
+    expect(ids(0, 'custody')).toEqual([
+      ACTION_IDS.confirmTransfer,
+      ACTION_IDS.recordStay,
+      ACTION_IDS.amendCourtSitting,
+      ACTION_IDS.cancel,
+    ]);
     expect(ids(2, 'custody')).toEqual([
       ACTION_IDS.answerInfo,
       ACTION_IDS.confirmTransfer,
       ACTION_IDS.recordStay,
+      ACTION_IDS.amendCourtSitting,
       ACTION_IDS.cancel,
     ]);
-    expect(ids(3, 'custody')).toEqual([ACTION_IDS.confirmTransfer, ACTION_IDS.recordStay, ACTION_IDS.cancel]);
+    expect(ids(3, 'custody')).toEqual([
+      ACTION_IDS.confirmTransfer,
+      ACTION_IDS.recordStay,
+      ACTION_IDS.amendCourtSitting,
+      ACTION_IDS.cancel,
+    ]);
     expect(ids(5, 'custody')).toEqual([]);
   });
 

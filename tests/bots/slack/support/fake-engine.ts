@@ -157,7 +157,8 @@ export class FakeEngine implements BedRequestClient {
       );
       return;
     }
-    const next = applyAction(view, envelope, now);
+    // As the workflow does: a stay keeps the request open, held (docs/legal-rules.md).
+    const next = applyAction(view, envelope, now, { stayContinues: true });
     this.views.set(workflowId, next);
     await this.deliverCards(next, false);
     const event: RequestEvent | null =

@@ -82,7 +82,10 @@ export class FakeBedRequests implements BedRequests {
     if (!view) return;
     const now = new Date().toISOString();
     if (checkAction(view, rolesFor(this.protocol.people, envelope.actor), envelope, now)) return;
-    this.views.set(workflowId, applyAction(view, envelope, now, { timeZone: this.protocol.force.timeZone }));
+    this.views.set(
+      workflowId,
+      applyAction(view, envelope, now, { timeZone: this.protocol.force.timeZone, stayContinues: true }),
+    );
   }
 
   async view(workflowId: string): Promise<RequestView | null> {
