@@ -7,6 +7,7 @@ import {
   type DigestFigures,
   type GroupFigures,
 } from './figures.js';
+import { authorityFailureOf, stayReasonSchema } from '../outcomes.js';
 import { COMPLEMENT, groupThousands, SUPPRESSED } from './suppression.js';
 import { protectTrend, trendBuckets, trendCellId, type TrendMeasure } from './trend.js';
 
@@ -43,6 +44,20 @@ function countOf(items: ReadonlyArray<CountBy<string | number>>, key: string): n
   return items.filter((i) => String(i.key) === key).reduce((a, i) => a + i.count, 0);
 }
 
+function isAuthorityFailure(key: string): boolean {
+  const reason = stayReasonSchema.safeParse(key);
+  return reason.success && authorityFailureOf(reason.data) !== null;
+}
+
+/**
+ * Detentions where the child stayed because the local authority provided no accommodation: the
+ * stay reasons `authorityFailureOf` flags (Concordat principle 4), which the authority repays
+ * under principle 6.
+ */
+export function authorityFailureDetentions(g: GroupFigures): number {
+  return g.stayReasons.filter((r) => isAuthorityFailure(r.key)).reduce((a, r) => a + r.count, 0);
+}
+
 /** The digest's published counts with their protection: what each one prints as. */
 export interface ProtectedCounts {
   table: DisclosureTable;
@@ -64,6 +79,7 @@ export function measuresOf(f: DigestFigures): string[] {
     'overnight',
     'weekend',
     'repeat',
+    'authorityFailure',
     ...keysOf(groups, (g) => g.escalationLevels).map((k) => `level:${k}`),
     ...keysOf(groups, (g) => g.declineReasons).map((k) => `decline:${k}`),
     ...keysOf(groups, (g) => g.stayReasons).map((k) => `stay:${k}`),
@@ -91,6 +107,8 @@ function measureValue(g: GroupFigures, m: string): number {
       return g.weekend;
     case 'repeat':
       return g.repeatDetentions;
+    case 'authorityFailure':
+      return authorityFailureDetentions(g);
     case 'level':
       return countOf(g.escalationLevels, key);
     case 'decline':
@@ -133,6 +151,11 @@ export function buildDigestTable(f: DigestFigures): {
     t.partition(id('resolved'), of('level:'), id('resolved~levels'));
     for (const d of of('decline:')) t.subset([id('resolved')], d);
     if (of('stay:').length > 0) t.partition(id('detained'), of('stay:'), id('detained~stay'));
+    // The principle-6 line is the sum of the stay reasons that are authority failures.
+    t.partition(
+      id('authorityFailure'),
+      measures.filter((m) => m.startsWith('stay:') && isAuthorityFailure(m.slice('stay:'.length))).map(id),
+    );
     addChildren(t, g, id);
   }
   // Columns: each measure's "all" is the sum over suites, and over local authorities.

@@ -20,6 +20,7 @@ import {
 } from './figures.js';
 import type { TimingFigure } from './stats.js';
 import {
+  authorityFailureDetentions,
   cellId,
   protectDigest,
   protectPrevious,
@@ -150,22 +151,20 @@ function groupLines(g: GroupFigures, k: Counts, scope: string): string[] {
   ];
 }
 
-/** The stay reason that records the local authority's failure to accommodate the child. */
-export const AUTHORITY_FAILURE_REASON: StayReason = 'no_accommodation_provided';
-
 /**
  * One line per local authority: the detentions where the child stayed because the authority
- * provided no accommodation. Under the 2017 Concordat (principle 6) the authority repays the
- * force for such a detention, so these are the lines a finance lead needs. The count is the
- * authority's own "s.38(6) reasons" cell, so suppression treats it as that cell.
+ * provided no accommodation, the stays `authorityFailureOf` (domain/outcomes.ts) flags as an
+ * authority failure. Under the 2017 Concordat (principle 6) the authority repays the force for
+ * such a detention, so these are the lines a finance lead needs. Suppression protects the line
+ * with the stay reasons it adds up.
  */
 function principleSixLines(f: DigestFigures, k: Counts): string[] {
-  const measure = `stay:${AUTHORITY_FAILURE_REASON}`;
-  const count = (g: GroupFigures) =>
-    g.stayReasons.filter((r) => r.key === AUTHORITY_FAILURE_REASON).reduce((a, r) => a + r.count, 0);
   return [
-    ...f.byLocalAuthority.map((g) => `${g.name}: ${detentions(k.n(scopeOf('la', g.id), measure, count(g)))}`),
-    `All local authorities: ${detentions(k.n('all', measure, count(f.total)))}`,
+    ...f.byLocalAuthority.map(
+      (g) =>
+        `${g.name}: ${detentions(k.n(scopeOf('la', g.id), 'authorityFailure', authorityFailureDetentions(g)))}`,
+    ),
+    `All local authorities: ${detentions(k.n('all', 'authorityFailure', authorityFailureDetentions(f.total)))}`,
   ];
 }
 

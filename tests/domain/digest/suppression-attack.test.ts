@@ -140,7 +140,13 @@ function aggregate(id: string, all: readonly Req[]): GroupFigures {
       requestToLeftCustody: none,
     },
     declineReasons: [{ key: 'no_non_secure_placement', count: resolved.filter((q) => q.declined).length }],
-    stayReasons: [],
+    // The authority provided no accommodation: every "no non-secure bed" stay (principle 6).
+    stayReasons: [
+      {
+        key: 'no_accommodation_provided',
+        count: held.filter((q) => q.outcome === 'detained_no_bed_non_secure').length,
+      },
+    ],
   };
 }
 
@@ -183,7 +189,9 @@ function readSection(lines: readonly string[]): Map<string, number | null> {
         i === 0 ? `${head}: ${token}` : token,
       );
       if (!m) return;
-      const label = `${head}/${(m[1] ?? '').replace(/:$/, '')}`;
+      // "Decline reasons: No secure bed 3": the first item's label follows the heading.
+      const text = (m[1] ?? '').startsWith(`${head}: `) ? (m[1] ?? '').slice(head.length + 2) : (m[1] ?? '');
+      const label = `${head}/${text.replace(/:$/, '')}`;
       const value = (v: string) => (/^\d/.test(v) ? Number(v.replace(/,/g, '')) : null);
       out.set(label, value(m[2] ?? ''));
       // "18 detentions, 15 children": the children under their own label.
@@ -203,6 +211,7 @@ const L = {
   outcome: (c: OutcomeCode) => `Outcomes/${OUTCOME_TEXT[c]}`,
   level: (l: number) => `Escalation level reached/${l === 0 ? 'none' : `level ${l}`}`,
   decline: 'Decline reasons/No non-secure placement available',
+  stayFailure: 's.38(6) reasons (child stayed)/Local authority provided no accommodation',
 };
 
 type Cell = { scope: string; label: string };
@@ -229,6 +238,13 @@ function attack(f: DigestFigures, sections: ReadonlyArray<{ heading: string; lin
   const relations: Array<{ total: string; parts: string[] }> = [];
   let printed = 0;
   const labels = new Set<string>();
+  // "West Northamptonshire Council: 6 detentions", one line per authority and one for all.
+  const principle6 = new Map<string, number | null>();
+  for (const line of sections.find((s) => s.heading.startsWith('Local authority did not provide'))?.lines ??
+    []) {
+    const m = /^(.*): (\d[\d,]*|<5|\[c\]) detentions?$/.exec(line);
+    if (m) principle6.set(m[1] ?? '', /^\d/.test(m[2] ?? '') ? Number((m[2] ?? '').replace(/,/g, '')) : null);
+  }
   for (const [scope, g] of scopes) {
     const shown = readSection(sections.find((s) => s.heading === headingOf(scope, g))?.lines ?? []);
     const set = (label: string, value: number, printedHere: boolean) => {
@@ -252,6 +268,8 @@ function attack(f: DigestFigures, sections: ReadonlyArray<{ heading: string; lin
     set(`${L.weekend}/children`, g.children?.weekend ?? 0, true);
     g.escalationLevels.forEach((l) => set(L.level(l.key), l.count, true));
     set(L.decline, g.declineReasons[0]?.count ?? 0, true);
+    const failures = g.stayReasons[0]?.count ?? 0;
+    set(L.stayFailure, failures, true);
     // Never printed, but implied: transferred, detained, and the complements of the subsets.
     set('transferred', g.transferred, false);
     set('detained', g.detained, false);
@@ -267,6 +285,16 @@ function attack(f: DigestFigures, sections: ReadonlyArray<{ heading: string; lin
     for (const sub of [L.overnight, L.weekend, L.repeat])
       relations.push({ total: k('detained'), parts: [k(sub), k(`not ${sub}`)] });
     relations.push({ total: k(L.resolved), parts: [k(L.decline), k(`not ${L.decline}`)] });
+    // The stay reasons are part of the detentions; the rest is implied.
+    set('detained~stay', g.detained - failures, false);
+    relations.push({ total: k('detained'), parts: [k(L.stayFailure), k('detained~stay')] });
+    // The principle-6 line of a local authority (or all) is its authority-failure stays.
+    if (!scope.startsWith('suite:')) {
+      const line = principle6.get(scope === 'all' ? 'All local authorities' : g.name);
+      truth.set(k('principle6'), failures);
+      if (line !== undefined && line !== null) known.set(k('principle6'), line);
+      relations.push({ total: k('principle6'), parts: [k(L.stayFailure)] });
+    }
     // Detentions = children + the detentions of children already counted.
     for (const sub of [L.overnight, L.weekend]) {
       set(`${sub}/again`, (truth.get(k(sub)) ?? 0) - (truth.get(k(`${sub}/children`)) ?? 0), false);
@@ -348,6 +376,21 @@ describe('the suppression attack', () => {
       const text = view.sections.flatMap((s) => s.lines).join('\n');
       expect(text, `seed ${seed}`).not.toMatch(/transferred of/);
     }
+  });
+
+  it('reads the principle-6 lines and the stay reasons from the text (so the attack covers them)', () => {
+    const rows = requests(5, 45);
+    const f = figuresOf(rows, f0(rows));
+    const view = buildDigestView(f, { forceName: 'X', suppressSmallCounts: false });
+    const lines = view.sections.find((s) => s.heading.startsWith('Local authority did not provide'))?.lines;
+    expect(lines).toEqual([
+      ...f.byLocalAuthority.map(
+        (g) => `${g.name}: ${g.stayReasons[0]?.count} detention${g.stayReasons[0]?.count === 1 ? '' : 's'}`,
+      ),
+      `All local authorities: ${f.total.stayReasons[0]?.count} detentions`,
+    ]);
+    const all = readSection(view.sections.find((s) => s.heading === 'All requests')?.lines ?? []);
+    expect(all.get(L.stayFailure)).toBe(f.total.stayReasons[0]?.count);
   });
 
   it('reads distinct children and entered in error from the text (so the attack covers them)', () => {
