@@ -43,6 +43,12 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const names = new Map<string, string>();
+/** Channel and person names for mentions (`<#C0EDT>` shows as #Emergency Duty Team). */
+export function setMentionNames(entries: Iterable<[string, string]>): void {
+  for (const [id, name] of entries) names.set(id, name);
+}
+
 /** The emoji shortcodes the bot writes, as Slack shows them. */
 export const EMOJI: Record<string, string> = {
   rotating_light: '🚨',
@@ -60,6 +66,13 @@ export function mrkdwnToHtml(src: string): string {
   const raw = src.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   const links: string[] = [];
   const withoutLinks = raw.replace(/<([^>|]+)(?:\|([^>]+))?>/g, (_m, url: string, label?: string) => {
+    // <#C123> is a channel mention, <@U123> a person's: shown by name, as Slack does.
+    const mention = /^([#@])([A-Z0-9]+)$/.exec(url);
+    if (mention) {
+      const name = label ?? names.get(mention[2] ?? '') ?? mention[2] ?? '';
+      links.push(`<span class="mention">${mention[1] ?? ''}${escapeHtml(name)}</span>`);
+      return `@@link${links.length - 1}@@`;
+    }
     links.push(`<a href="${escapeHtml(url)}">${escapeHtml(label ?? url)}</a>`);
     return `@@link${links.length - 1}@@`;
   });

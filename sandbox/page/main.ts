@@ -4,7 +4,7 @@
  * server-sent events. Every click goes to the sandbox server, which sends it to the real bot.
  */
 import type * as AC from 'adaptivecards';
-import { readState, renderBlocks, type Json } from './block-kit.js';
+import { readState, renderBlocks, setMentionNames, type Json } from './block-kit.js';
 import { prefillCard, prefillView, type Answers } from './prefill.js';
 
 declare const AdaptiveCards: typeof AC;
@@ -659,7 +659,15 @@ async function refresh(): Promise<void> {
   const res = await fetch('/api/state');
   const first = !state;
   state = (await res.json()) as State;
-  if (first) fillPickers();
+  if (first) {
+    fillPickers();
+    setMentionNames([
+      ...state.directory.places
+        .filter((p) => p.platform === 'slack')
+        .map((p): [string, string] => [p.id, p.name]),
+      ...state.directory.people.filter((p) => p.slack).map((p): [string, string] => [p.slack ?? '', p.name]),
+    ]);
+  }
   const active = state.activeScenario;
   const scenario = active ? state.scenarios.find((s) => s.id === active.id) : undefined;
   if (active && scenario && view.scenario?.startedAt !== active.startedAt) {

@@ -188,7 +188,9 @@ describe('the training sandbox in a browser', () => {
     // 1. The form card, sent first without the child's PNC ID or name: the card says what to fix.
     const form = card(page, 'Bed request: child charged and refused bail');
     await form.getByLabel('Custody record number').fill(record);
-    await form.getByLabel(/^Custody suite/).selectOption({ label: 'Northampton CJC (training)' });
+    await form
+      .getByLabel(/^Custody suite/)
+      .selectOption({ label: 'Northampton CJC · TRAINING — not a real child' });
     await form.getByLabel(/^Age/).fill('15');
     await form.getByLabel(/^Home local authority/).selectOption({ label: 'West Northamptonshire Council' });
     const charged = new Date(Date.now() - 20 * 60_000);

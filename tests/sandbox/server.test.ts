@@ -139,6 +139,11 @@ describe('the training files', () => {
     for (const s of scenarios) expect(protocol.people.some((p) => p.name === s.startAs)).toBe(true);
   });
 
+  it('name the custody suite and the force TRAINING, so every card the bots build says so', () => {
+    for (const suite of protocol.custodySuites) expect(suite.name).toContain('TRAINING — not a real child');
+    expect(protocol.force.name).toContain('TRAINING — not a real child');
+  });
+
   it('make "now" out of hours by the training office hours (one minute a day), not by a faked clock', () => {
     expect(protocol.officeHours).toMatchObject({ start: '00:00', end: '00:01' });
     expect(protocol.officeHours.days).toHaveLength(7);
