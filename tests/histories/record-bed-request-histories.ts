@@ -9,7 +9,9 @@
 // It runs the workflow on the time-skipping test server with the real worker and activities, on
 // the seed's first night (Monday 18 February 2013): EDT acknowledges, asks a question, declines;
 // a refused offer by the sergeant; the ladder and the midnight trigger fire; the sergeant records
-// the stay. A second history is the continued run of a request that continued as new.
+// the stay; since the stay is not the end (docs/legal-rules.md), review pages go out while the child
+// is held and the sergeant records that the child left for court at 10:00. A second history is the
+// continued run of a request that continued as new.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +58,15 @@ async function main(): Promise<void> {
       reason: 'no_accommodation_provided',
       explanation: 'No accommodation was provided by the local authority overnight.',
     });
+    await viewWhen(h, night, (v) => v.status === 'held_bed_sought' || v.outcome !== undefined);
+    if (!(await h.client.view(night))?.outcome) {
+      await h.advanceTo('2013-02-19T10:05:00Z');
+      await actAs(h, night, PEOPLE.sergeant, {
+        kind: 'record_left_cells',
+        leftFor: 'court',
+        leftAt: '2013-02-19T10:00:00Z',
+      });
+    }
     await h.result(night);
     await save(h, night, 'bed-request-seed-night.json');
 
@@ -63,8 +74,8 @@ async function main(): Promise<void> {
     const request = bedRequest({
       custodyRecordNumber: 'NC-1302-0050',
       child: { pncId: '99/000002Y' },
-      chargedAt: '2013-02-19T00:40:00Z',
-      nextCourtSitting: '2013-02-19T10:00:00Z',
+      chargedAt: '2013-02-19T10:40:00Z',
+      nextCourtSitting: '2013-02-20T10:00:00Z',
     });
     const can = bedRequestWorkflowId(request.custodySuiteId, request.custodyRecordNumber);
     const started = await h.temporal.workflow.start(bedRequestWorkflow, {

@@ -29,6 +29,10 @@ describe('replaying recorded bedRequestWorkflow histories', () => {
         // Recorded after the logical clock (patched: logical-decision-clock).
         'bed-request-seed-night-logical-clock.json',
         'bed-request-continued-run-logical-clock.json',
+        // Recorded after a stay stopped ending the request (patched: stay-continues-held-bed-sought,
+        // repeat-child-at-start, shift-handover, live-roster).
+        'bed-request-seed-night-held-night.json',
+        'bed-request-continued-run-held-night.json',
       ]),
     );
   });
