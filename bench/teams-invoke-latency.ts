@@ -10,8 +10,18 @@
  * answers like the Bot Connector. It opens `open` requests through the bot (form submissions),
  * waits until every workflow has registered, then times, per request, a Refresh invoke (a query)
  * and an Acknowledge invoke (query, role × state pre-check, signal, card), `concurrency` at a time.
+ *
+ * The floor, in the same run: the same adapter and HTTP server (bots/teams/http-server.ts) in
+ * emulator mode with a turn that answers the invoke at once with a fixed card, invoked right after
+ * each Acknowledge. Figures print with `uptime`'s load; the table is appended to docs/benchmarks.md.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { TurnContext } from 'botbuilder';
+import { createTeamsAdapter } from '../bots/teams/adapter.js';
+import { createMessagesServer } from '../bots/teams/http-server.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -62,6 +72,41 @@ function startSink(): Promise<{ server: Server; url: string; calls: () => number
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
+}
+
+const load = () => {
+  try {
+    return /load average: (.*)$/.exec(execFileSync('uptime', { encoding: 'utf8' }).trim())?.[1] ?? '?';
+  } catch {
+    return '?';
+  }
+};
+
+/** The floor: botbuilder's adapter and the bot's HTTP server, with a turn that only answers. */
+async function floorServer(
+  log: ReturnType<typeof createLogger>,
+): Promise<{ url: string; close: () => void }> {
+  const adapter = createTeamsAdapter({ auth: { mode: 'emulator' } }, {}, log);
+  const server = createMessagesServer({
+    adapter,
+    log,
+    run: async (context: TurnContext) => {
+      await context.sendActivity({
+        type: 'invokeResponse',
+        value: {
+          status: 200,
+          body: {
+            statusCode: 200,
+            type: 'application/vnd.microsoft.card.adaptive',
+            value: { type: 'AdaptiveCard' },
+          },
+        },
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/api/messages`, close: () => server.close() };
 }
 
 function summary(name: string, xs: number[]): string {
@@ -121,9 +166,9 @@ async function main(): Promise<void> {
     channelData: { tenant: { id: TENANT } },
     ...extra,
   });
-  const send = async (body: unknown): Promise<{ ms: number; status: number; text: string }> => {
+  const send = async (body: unknown, to = url): Promise<{ ms: number; status: number; text: string }> => {
     const t = performance.now();
-    const res = await fetch(url, {
+    const res = await fetch(to, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -210,12 +255,25 @@ async function main(): Promise<void> {
     refreshes.push(r.ms);
   });
   const acks: number[] = [];
+  const floorAcks: number[] = [];
+  const floor = await floorServer(log);
   await inBatches(ids, concurrency, async (workflowId) => {
     const r = await invoke(RESPONDER, channel, 'acknowledge', { workflowId, audience: 'responder' });
     if (!r.text.includes('Acknowledge: done.'))
       throw new Error(`acknowledge failed: ${r.status} ${r.text.slice(0, 200)}`);
     acks.push(r.ms);
+    const f = await send(
+      activity(RESPONDER, channel, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'acknowledge', data: { workflowId } } },
+      }),
+      floor.url,
+    );
+    if (f.status !== 200) throw new Error(`floor invoke failed: ${f.status}`);
+    floorAcks.push(f.ms);
   });
+  floor.close();
 
   console.log(
     `invoke round trip over HTTP, ${concurrency} at a time, ${open} requests open (Teams allows 5000 ms):`,
@@ -223,6 +281,23 @@ async function main(): Promise<void> {
   console.log(summary('bedrequest.submit', submits));
   console.log(summary('refresh (query)', refreshes));
   console.log(summary('acknowledge (signal)', acks));
+  console.log(`${summary('floor (bare adapter, answers at once)', floorAcks)} (load ${load()})`);
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  appendFileSync(
+    fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)),
+    [
+      '',
+      `### teams-invoke-latency, ${new Date().toISOString()} (\`npx tsx bench/teams-invoke-latency.ts ${open} ${concurrency}\`, time-skipping test server)`,
+      '',
+      '| invoke, ' + `${open} open, ${concurrency} at a time | p50 | p99 | load (1, 5, 15 min) |`,
+      '|---|---|---|---|',
+      `| bedrequest.submit | ${ms(pct(submits, 50))} | ${ms(pct(submits, 99))} | ${load()} |`,
+      `| refresh (query) | ${ms(pct(refreshes, 50))} | ${ms(pct(refreshes, 99))} | ${load()} |`,
+      `| acknowledge (signal; Teams allows 5 s) | ${ms(pct(acks, 50))} | ${ms(pct(acks, 99))} | ${load()} |`,
+      `| floor: bare adapter, same HTTP server, answers at once | ${ms(pct(floorAcks, 50))} | ${ms(pct(floorAcks, 99))} | ${load()} |`,
+      '',
+    ].join('\n'),
+  );
   console.log(`Bot Connector calls made by the workflows: ${sink.calls()}`);
 
   await bot.stop();
