@@ -58,6 +58,7 @@ export interface RequestResult {
 
 const RESOLVE_WAIT_MS = 25_000;
 const MAX_TRIES = 12;
+const CARD_WAIT_MS = 120_000;
 const SLACK_RETRIES = 120;
 
 const slackUser = (id: string) => ({ id, name: id });
@@ -406,6 +407,21 @@ export class Driver {
     return (await this.countAudit(plan.workflowId, step.kind)) > 0;
   }
 
+  /** Waits (bounded) for the request's first card in the duty team's channel. */
+  private async cardPosted(plan: RequestPlan): Promise<boolean> {
+    const until = Date.now() + CARD_WAIT_MS;
+    while (Date.now() < until) {
+      const posted = this.sys.slack
+        .okCallsTo('chat.postMessage')
+        .some(
+          (c) => c.args.channel === 'C0DUTYWEST' && JSON.stringify(c.args.blocks ?? '').includes(plan.record),
+        );
+      if (posted) return true;
+      await sleep(500);
+    }
+    return false;
+  }
+
   /** One request from submit to its last step. */
   async play(plan: RequestPlan, runStartedAt: number): Promise<RequestResult> {
     const result: RequestResult = { plan, submittedAt: undefined, done: [], gaveUp: undefined };
@@ -415,6 +431,12 @@ export class Driver {
       return result;
     }
     result.submittedAt = Date.now();
+    // People click buttons on cards: nobody can act on the request before its first card is
+    // posted (the opening can take a while when the worker keeps being killed).
+    if (!(await this.cardPosted(plan))) {
+      result.gaveUp = 'the first card was never posted';
+      return result;
+    }
     for (const step of plan.steps) {
       await sleep(result.submittedAt + step.atMs - Date.now());
       if (!(await this.step(plan, step))) {
