@@ -75,6 +75,20 @@ const say = async (page: Page, text: string) => {
   await page.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
 };
+/** A screenshot for docs/ with this card in view (retried while an update re-renders it). */
+async function shoot(page: Page, of: Locator, file: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await of.scrollIntoViewIfNeeded({ timeout: 2_000 });
+      break;
+    } catch (e) {
+      if (i >= 4) throw e;
+      await page.waitForTimeout(300);
+    }
+  }
+  await page.screenshot({ path: join(DOCS, file) });
+}
+
 /** The opaque case reference a card shows (CN-…), to find this request's own pages. */
 async function caseRefOf(l: Locator): Promise<string> {
   const ref = /CN-[A-Z0-9]+/.exec((await l.textContent()) ?? '')?.[0];
@@ -146,7 +160,7 @@ describe('the training sandbox in a browser', () => {
     await offer.getByRole('button', { name: 'Offer bed' }).click();
     await offer.waitFor({ state: 'detached' });
     await card(page, record, /Oak House/).waitFor();
-    await page.screenshot({ path: join(DOCS, 'sandbox-slack-edt.png') });
+    await shoot(page, card(page, record, /Oak House/), 'sandbox-slack-edt.png');
 
     // 5. The escalation page reaches the inspector, when the ladder says.
     await actAs(page, 'Inspector Example (escalation)');
@@ -171,7 +185,7 @@ describe('the training sandbox in a browser', () => {
     await card(page, record, /Closed/).waitFor();
     await openPlace(page, /Emergency Duty Team/);
     await card(page, record, /Closed/).waitFor();
-    await page.screenshot({ path: join(DOCS, 'sandbox-slack-final.png') });
+    await shoot(page, card(page, record, /Closed/), 'sandbox-slack-final.png');
     timings.slack = (Date.now() - t0) / 1000;
     await page.close();
   }, 120_000);
@@ -238,7 +252,7 @@ describe('the training sandbox in a browser', () => {
     await offer.getByLabel(/^Transport/).selectOption({ index: 1 });
     await offer.getByRole('button', { name: 'Send offer' }).click();
     await card(page, record, /Oak House/).waitFor();
-    await page.screenshot({ path: join(DOCS, 'sandbox-teams-edt.png') });
+    await shoot(page, card(page, record, /Oak House/), 'sandbox-teams-edt.png');
 
     // 5. The escalation page reaches the inspector's chat, when the ladder says.
     await actAs(page, 'Inspector Example (escalation)');
@@ -259,7 +273,7 @@ describe('the training sandbox in a browser', () => {
     await card(page, record, /Closed/).waitFor();
     await openPlace(page, /Emergency Duty Team/);
     await card(page, record, /Closed/).waitFor();
-    await page.screenshot({ path: join(DOCS, 'sandbox-teams-final.png') });
+    await shoot(page, card(page, record, /Closed/), 'sandbox-teams-final.png');
     timings.teams = (Date.now() - t0) / 1000;
     await page.close();
   }, 120_000);
