@@ -101,7 +101,8 @@ async function main(): Promise<void> {
   // The training sandbox (docs/sandbox.md): asked for, or the all-in-one start with no chat
   // credentials at all. It then runs on its own protocol, data directory and Temporal namespace.
   const credentials = settings.slack !== undefined || settings.teams.auth.mode === 'authenticated';
-  const training = runBots && (values.sandbox || (all && !credentials));
+  // Asked for under NODE_ENV=production, it is refused below; it never comes on there by itself.
+  const training = runBots && (values.sandbox || (all && !credentials && !settings.production));
   if (training) {
     const refusal = sandboxRefusal({ production: settings.production, host: '127.0.0.1' });
     if (refusal) {
