@@ -240,7 +240,8 @@ async function submitToCard(rig: Rig, name: string, tuning: Partial<WorkerTuning
 /** BENCH_HISTORY=1: the last request's history, each event's time from the start, to see the waits. */
 async function printHistory(rig: Rig, workflowId: string): Promise<void> {
   const history = await rig.client.workflow.getHandle(workflowId).fetchHistory();
-  const t = (e: (typeof history.events)[number] | undefined) =>
+  type HistoryEvent = NonNullable<typeof history.events>[number];
+  const t = (e: HistoryEvent | undefined) =>
     Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
   const t0 = t(history.events?.[0]);
   for (const e of (history.events ?? []).slice(0, 40)) {
