@@ -150,6 +150,18 @@ describe('the training files', () => {
   });
 });
 
+describe('the page code', () => {
+  it('type-checks against the DOM types (its own tsconfig; the server tsconfig leaves it out)', () => {
+    const tsc = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'sandbox/page/tsconfig.json', '--noEmit'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 120_000);
+});
+
 describe('Slack request signing', () => {
   it('signs as Slack documents it (the example from Slack’s "Verifying requests" guide)', () => {
     const body =
