@@ -78,7 +78,7 @@ export interface GroupFigures {
   timings: Record<TimingKey, TimingFigure>;
   /** Requests declined at least once for the reason, by coded reason. */
   declineReasons: Array<CountBy>;
-  /** s.38(6) reasons recorded when the child stayed, by coded reason. */
+  /** Why the child stayed, by coded reason: s.38(6) impracticability, or the authority's failure (principle 4). */
   stayReasons: Array<CountBy>;
 }
 

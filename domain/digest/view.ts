@@ -147,7 +147,7 @@ function groupLines(g: GroupFigures, k: Counts, scope: string): string[] {
     `Escalation level reached: ${levels.length ? levels.join(' · ') : 'no outcomes yet'}`,
     ...TIMING_KEYS.map((key) => `${TIMING_LABELS[key]}: ${timingText(g.timings[key], k.suppress)}`),
     `Decline reasons: ${countList(g.declineReasons, declineLabel, (key, n) => c(`decline:${key}`, n))}`,
-    `s.38(6) reasons (child stayed): ${countList(g.stayReasons, stayLabel, (key, n) => c(`stay:${key}`, n))}`,
+    `Why the child stayed (s.38(6) impracticable, or the authority provided nothing): ${countList(g.stayReasons, stayLabel, (key, n) => c(`stay:${key}`, n))}`,
   ];
 }
 

@@ -211,7 +211,8 @@ const L = {
   outcome: (c: OutcomeCode) => `Outcomes/${OUTCOME_TEXT[c]}`,
   level: (l: number) => `Escalation level reached/${l === 0 ? 'none' : `level ${l}`}`,
   decline: 'Decline reasons/No non-secure placement available',
-  stayFailure: 's.38(6) reasons (child stayed)/Local authority provided no accommodation',
+  stayFailure:
+    'Why the child stayed (s.38(6) impracticable, or the authority provided nothing)/Local authority provided no accommodation',
 };
 
 type Cell = { scope: string; label: string };

@@ -127,7 +127,7 @@ describe('buildDigestView', () => {
       'Request → bed offered: no cases',
       'Request → child left custody: median 2h 30m · p90 3h 20m (n 6)',
       'Decline reasons: No non-secure placement available 2',
-      's.38(6) reasons (child stayed): Local authority provided no accommodation 3',
+      'Why the child stayed (s.38(6) impracticable, or the authority provided nothing): Local authority provided no accommodation 3',
     ]);
     const text = renderDigestText(view);
     expect(text).toContain(
