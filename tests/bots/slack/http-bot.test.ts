@@ -128,9 +128,15 @@ describe('the request form', () => {
     ['blank family name', { 'child.familyName': el.text('  ') }, 'child.familyName', /empty/],
     [
       'DOB not matching age',
-      { 'child.dateOfBirth': el.date('2000-01-01') },
+      { 'child.dateOfBirth': el.date(`${new Date().getUTCFullYear() - 12}-06-15`) },
       'age',
-      /date of birth makes the child/,
+      /date of birth makes the child 1[12] at charge, not 15/,
+    ],
+    [
+      'DOB giving an adult',
+      { 'child.dateOfBirth': el.date('2000-01-01') },
+      'child.dateOfBirth',
+      /makes the child \d+ at charge: a transfer is for a child aged 10 to 17/,
     ],
     ['missing age', { age: el.number(null) }, 'age', /whole number/],
     ['age 9', { age: el.number('9') }, 'age', /under 10/],
@@ -294,16 +300,8 @@ describe('card buttons', () => {
       blockAction({ user: USERS.stranger, actionId: ACTION_IDS.decline, value: workflowId }),
     );
     await waitForEphemeral(USERS.stranger.id, /not set up to do that/);
-    // The sergeant cannot confirm a transfer before any bed is offered.
-    await h.driver.interact(
-      blockAction({
-        user: USERS.sergeant,
-        actionId: ACTION_IDS.confirmTransfer,
-        value: workflowId,
-        channel: 'C0CUSTODYNTH',
-      }),
-    );
-    await waitForEphemeral(USERS.sergeant.id, /No bed has been offered yet/);
+    // (Confirm transfer before any offer is no refusal: it asks what was arranged by phone,
+    // docs/legal-rules.md, "A transfer arranged by phone".)
     expect(engine().signals).toHaveLength(before);
     expect(h.api.callsTo('views.open')).toHaveLength(0);
     expect(h.api.callsTo('chat.update')).toHaveLength(0);
