@@ -157,6 +157,8 @@ describe('the default ladder', () => {
       { type: 'escalated', level: 1 },
       { type: 'escalated', level: 2 },
       { type: 'escalated', level: 3 },
+      // 17:00, no offer accepted: the request moves to the EDT (docs/legal-rules.md, "Shift changes").
+      { type: 'handed_over' },
     ]);
 
     // Still open at midnight: reaching 00:00 is itself an escalation.
