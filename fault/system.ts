@@ -57,6 +57,9 @@ export async function startSystem(opts: {
   const temporalPort = await findFreePort();
   const slackPort = await findFreePort();
   const teamsPort = await findFreePort();
+  // Health servers on free ports too: a second run, or anything on 9464/9465, must not stop a life.
+  const workerHealthPort = await findFreePort();
+  const botsHealthPort = await findFreePort();
   const dbFile = join(dir, 'temporal.db');
   const devLog = (line: string) => {
     if (!/Failed to poll|dial tcp|context canceled/.test(line)) opts.log(`[dev-server] ${line}`);
@@ -87,6 +90,8 @@ export async function startSystem(opts: {
     TEAMS_ENABLED: 'true',
     TEAMS_PORT: String(teamsPort),
     TEAMS_HOST: '127.0.0.1',
+    CONCORDAT_WORKER_HEALTH_PORT: String(workerHealthPort),
+    CONCORDAT_BOTS_HEALTH_PORT: String(botsHealthPort),
   };
   const cwd = process.cwd();
   const worker = new RoleProcess('worker', env, cwd, dir);
