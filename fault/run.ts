@@ -17,6 +17,8 @@ export interface Profile {
   openWindowS: number;
   /** The dev server is SIGTERMed this many seconds into the run. */
   devServerAtS: number;
+  /** A worker life that is killed while it works lasts this long once ready (seconds, min–max). */
+  workingLifeS: [number, number];
 }
 
 export const PROFILES: Record<'short' | 'long', Profile> = {
@@ -26,6 +28,7 @@ export const PROFILES: Record<'short' | 'long', Profile> = {
     requests: { 'worker-kill': 10, 'bots-kill': 3, 'dev-server': 3 },
     openWindowS: 45,
     devServerAtS: 70,
+    workingLifeS: [0.3, 2.5],
   },
   long: {
     name: 'long',
@@ -33,6 +36,9 @@ export const PROFILES: Record<'short' | 'long', Profile> = {
     requests: { 'worker-kill': 60, 'bots-kill': 8, 'dev-server': 6 },
     openWindowS: 600,
     devServerAtS: 330,
+    // Long enough for a restarted worker to replay the open requests before the next kill
+    // (docs/fault-testing.md, "The long profile"): at 0.3–2.5 s with 70 open it never caught up.
+    workingLifeS: [1, 15],
   },
 };
 
@@ -131,7 +137,8 @@ export async function runFault(opts: {
         const starting = sys.worker.start().catch(() => undefined);
         if (!duringStart) await starting;
       }
-      await sleep(duringStart ? between(rand, 500, 3500) : between(rand, 300, 2500));
+      const [lo, hi] = profile.workingLifeS;
+      await sleep(duringStart ? between(rand, 500, 3500) : between(rand, lo * 1000, hi * 1000));
       await untilDevUp();
       if (!sys.worker.running) continue;
       await sys.worker.kill9();
@@ -220,6 +227,14 @@ async function installTeams(sys: System): Promise<void> {
     });
     if (res.status >= 300) throw new Error(`Teams install in ${channelId}: HTTP ${res.status}`);
   }
+  // The lead is also an admin, paged in a personal chat by the watchdog: without this install
+  // every such page failed for want of a conversation reference, and retried all run long.
+  const res = await fetch(`${sys.teamsUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(botAdded(sys.teams.serviceUrl, person, { kind: 'personal', person })),
+  });
+  if (res.status >= 300) throw new Error(`Teams personal install: HTTP ${res.status}`);
 }
 
 /**

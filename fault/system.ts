@@ -92,6 +92,10 @@ export async function startSystem(opts: {
     TEAMS_HOST: '127.0.0.1',
     CONCORDAT_WORKER_HEALTH_PORT: String(workerHealthPort),
     CONCORDAT_BOTS_HEALTH_PORT: String(botsHealthPort),
+    // A/B runs of the worker's workflow-task slots (docs/durability.md, "Workflow-task slots").
+    ...(process.env.CONCORDAT_WORKFLOW_TASK_SLOTS
+      ? { CONCORDAT_WORKFLOW_TASK_SLOTS: process.env.CONCORDAT_WORKFLOW_TASK_SLOTS }
+      : {}),
   };
   const cwd = process.cwd();
   const worker = new RoleProcess('worker', env, cwd, dir);

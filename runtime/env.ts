@@ -201,6 +201,20 @@ const health = {
   CONCORDAT_BOTS_HEALTH_PORT: envPort,
 };
 
+/** A whole number from 1 to 1,000 (a count of slots, workers, …). */
+const envCount = field((v) => {
+  const n = Number(v);
+  return /^\d+$/.test(v) && n >= 1 && n <= 1000
+    ? n
+    : { issue: `${shown(v)} is not a count (a whole number from 1 to 1000)` };
+});
+
+// The worker's workflow-task slots (runtime/worker.ts, PERFORMANCE_SETTINGS; docs/durability.md,
+// "Workflow-task slots"): unset = the measured default for a small machine.
+const worker = {
+  CONCORDAT_WORKFLOW_TASK_SLOTS: envCount,
+};
+
 // OpenTelemetry tracing (runtime/tracing.ts): off unless an OTLP endpoint is given. The exporter
 // also reads the other standard OTEL_EXPORTER_OTLP_* variables itself.
 const telemetry = {
@@ -208,7 +222,17 @@ const telemetry = {
   OTEL_SERVICE_NAME: text(),
 };
 
-const shape = { ...core, ...keys, ...store, ...temporal, ...slack, ...teams, ...health, ...telemetry };
+const shape = {
+  ...core,
+  ...keys,
+  ...store,
+  ...temporal,
+  ...slack,
+  ...teams,
+  ...health,
+  ...worker,
+  ...telemetry,
+};
 type Fields = z.output<z.ZodObject<typeof shape>>;
 /** The fields, plus the variables passed through untouched (the TEMPORAL_GRPC_META_* family, the OS's). */
 type Parsed = Fields & Record<string, unknown>;
@@ -244,6 +268,8 @@ export interface Settings {
   teamsEnabled: boolean;
   /** Where the health servers listen: loopback unless CONCORDAT_HEALTH_HOST says otherwise. */
   health: HealthSettings;
+  /** Workflow tasks one worker runs at once (CONCORDAT_WORKFLOW_TASK_SLOTS); unset = the default. */
+  workflowTaskSlots?: number;
   /** Tracing: on when OTEL_EXPORTER_OTLP_ENDPOINT is set (runtime/tracing.ts). */
   telemetry: { otlpEndpoint?: string; serviceName?: string };
 }
@@ -376,6 +402,7 @@ function toSettings(e: Parsed): Settings {
       workerPort: e.CONCORDAT_WORKER_HEALTH_PORT ?? 9464,
       botsPort: e.CONCORDAT_BOTS_HEALTH_PORT ?? 9465,
     },
+    ...(e.CONCORDAT_WORKFLOW_TASK_SLOTS ? { workflowTaskSlots: e.CONCORDAT_WORKFLOW_TASK_SLOTS } : {}),
     telemetry: {
       ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
       ...(e.OTEL_SERVICE_NAME ? { serviceName: e.OTEL_SERVICE_NAME } : {}),

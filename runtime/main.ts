@@ -300,6 +300,7 @@ async function main(): Promise<void> {
         codec,
         log,
         client,
+        ...(settings.workflowTaskSlots ? { workflowTaskSlots: settings.workflowTaskSlots } : {}),
         ...(tracing ? { plugins: [tracing.plugin] } : {}),
       });
       const running = worker.run();

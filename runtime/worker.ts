@@ -31,6 +31,8 @@ export interface WorkerDeps {
   maxConcurrentActivityTaskExecutions?: number;
   /** SDK plugins: the OpenTelemetry one when tracing is on (runtime/tracing.ts). */
   plugins?: WorkerPlugin[];
+  /** Workflow tasks run at once (CONCORDAT_WORKFLOW_TASK_SLOTS); unset = the default above. */
+  workflowTaskSlots?: number;
   /** Benchmarks only: try other cache and poller settings than {@link PERFORMANCE_SETTINGS}. */
   tuning?: Partial<WorkerTuning>;
 }
@@ -59,9 +61,19 @@ export const RECOVERY_SETTINGS = {
 
 /**
  * Cache and poller settings (bench/submit-to-card.ts measures them; docs/benchmarks.md has the
- * figures). Empty until a measurement justifies a setting: the SDK's defaults apply.
+ * figures). Only settings a measurement justified; otherwise the SDK's defaults apply.
+ *
+ * Workflow-task slots: 8, not the SDK's 40 (docs/durability.md, "Workflow-task slots"). A
+ * workflow task's 10 s timeout runs from the moment a worker takes it, and one worker runs its
+ * workflow code on one thread, so a restarted worker that takes 40 tasks at once (every open
+ * request needs its history replayed) finishes each only after the other 39; on a small machine
+ * they run past the timeout, and a kill mid-way strands all 40 until it expires. With 8 taken at
+ * a time the rest wait on the server, where no timeout runs and any live worker can take them.
  */
-export const PERFORMANCE_SETTINGS: Partial<WorkerTuning> = {};
+export const DEFAULT_WORKFLOW_TASK_SLOTS = 8;
+export const PERFORMANCE_SETTINGS: Partial<WorkerTuning> = {
+  maxConcurrentWorkflowTaskExecutions: DEFAULT_WORKFLOW_TASK_SLOTS,
+};
 
 /**
  * The Concordat worker: every workflow and activity, with their dependencies injected. Workers are
@@ -92,6 +104,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions ?? 20,
     ...RECOVERY_SETTINGS,
     ...PERFORMANCE_SETTINGS,
+    ...(deps.workflowTaskSlots ? { maxConcurrentWorkflowTaskExecutions: deps.workflowTaskSlots } : {}),
     ...deps.tuning,
     ...(deps.plugins?.length ? { plugins: deps.plugins } : {}),
   });

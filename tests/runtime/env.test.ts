@@ -95,6 +95,13 @@ describe('the environment schema', () => {
     expect(s.log).toEqual({ level: 'debug', format: 'json' });
   });
 
+  it('reads the worker’s workflow-task slots, and refuses a count that is not one', () => {
+    expect(parseEnv({}).workflowTaskSlots).toBeUndefined();
+    expect(parseEnv({ CONCORDAT_WORKFLOW_TASK_SLOTS: '16' }).workflowTaskSlots).toBe(16);
+    expect(failure({ CONCORDAT_WORKFLOW_TASK_SLOTS: '0' })).toContain('CONCORDAT_WORKFLOW_TASK_SLOTS');
+    expect(failure({ CONCORDAT_WORKFLOW_TASK_SLOTS: 'many' })).toContain('is not a count');
+  });
+
   it.each([
     ['true', true],
     ['false', false],
