@@ -97,6 +97,8 @@ export const modalMetadataSchema = z.object({
   questionId: z.string().optional(),
   /** The request's accommodation type, so a stay's explanation is screened in the ack (Note 16D). */
   accommodation: accommodationSchema.optional(),
+  /** The time of charge, so an amended court sitting before it (or already passed) is refused in the ack. */
+  chargedAt: z.string().optional(),
 });
 export type ModalMetadata = z.infer<typeof modalMetadataSchema>;
 

@@ -21,6 +21,7 @@ import {
 } from '../../../domain/available-actions.js';
 import { FailureCode } from '../../../domain/failures.js';
 import { LEFT_CELLS_FOR_LABELS, recordedLeftForSchema } from '../../../domain/held-in-custody.js';
+import { intakeProblems } from '../../../domain/intake.js';
 import { CANCEL_REASON_LABELS, DECLINE_REASON_LABELS, STAY_REASON_LABELS } from '../../../domain/outcomes.js';
 import { stayExplanationRefusal } from '../../../domain/request-rules.js';
 import type { RequestView } from '../../../domain/request-view.js';
@@ -60,8 +61,8 @@ import {
 import { toLocalIso, toUnixSeconds } from './datetime.js';
 import type { FormResult } from './bed-request-form.js';
 
-/** Action kinds that are taken through a modal (Acknowledge is a single click). */
-export type ModalActionKind = Exclude<RequestActionKind, 'acknowledge'>;
+/** Action kinds that are taken through a modal (Acknowledge and Countersign are a single click). */
+export type ModalActionKind = Exclude<RequestActionKind, 'acknowledge' | 'countersign'>;
 
 const TITLES: Record<ModalActionKind, string> = {
   offer_bed: 'Offer a bed',
@@ -251,6 +252,7 @@ export function actionModal(
     workflowId: view.workflowId,
     ...(kind === 'answer_info' && open.length === 1 && open[0] ? { questionId: open[0].id } : {}),
     ...(kind === 'record_stay' ? { accommodation: view.accommodation } : {}),
+    ...(kind === 'amend_court_sitting' ? { chargedAt: view.chargedAt } : {}),
   };
   return modal({
     callbackId: MODAL_FOR[kind] ?? kind,
@@ -312,6 +314,7 @@ export function parseActionSubmission(
   values: StateValues,
   meta: ModalMetadata,
   zone: string = DEFAULT_ZONE,
+  nowIso?: string,
 ): FormResult<RequestAction> {
   const text = (id: string) => inputText(values, id);
   const raw: Record<string, unknown> = { kind };
@@ -377,6 +380,16 @@ export function parseActionSubmission(
   }
   if (kind === 'record_stay' && raw.reason === 'nature_of_offence') {
     errors.reason = describeRefusal({ code: FailureCode.StayReasonOffence });
+  }
+  // An amended sitting already passed, or not after the charge: the request form's own check
+  // (domain/intake.ts), shown on the field (the workflow refuses it too).
+  if (kind === 'amend_court_sitting' && result.success && meta.chargedAt && nowIso) {
+    const problem = intakeProblems(
+      { chargedAt: meta.chargedAt, nextCourtSitting: String(raw.nextCourtSitting) },
+      nowIso,
+      zone,
+    ).nextCourtSitting;
+    if (problem) errors.nextCourtSitting = problem;
   }
   // Note 16D through the words: the same screen the desk and the workflow run, shown on the field.
   if (kind === 'record_stay' && result.success && meta.accommodation) {

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ActionEnvelope } from '../../../domain/actions.js';
 import { ENGINE_UNAVAILABLE_TEXT, REQUEST_NOT_FOUND_TEXT } from '../../shared/failure-text.js';
-import { refuse, replyPrivately, slackActor } from '../common.js';
+import { nowIso, refuse, replyPrivately, slackActor } from '../common.js';
 import type { SlackBotDeps } from '../deps.js';
 import { parseActionSubmission, type ModalActionKind } from '../forms/action-forms.js';
 import { parseModalMetadata, viewSubmissionSchema } from '../payloads.js';
@@ -30,7 +30,7 @@ export function submitActionModal(deps: SlackBotDeps, kind: ModalActionKind) {
     const actor = slackActor(user, deps);
     const meta = parseModalMetadata(view.private_metadata);
     const zone = deps.protocol.force.timeZone;
-    const result = parseActionSubmission(kind, view.state.values, meta, zone);
+    const result = parseActionSubmission(kind, view.state.values, meta, zone, nowIso(deps));
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: result.errors });
       await deps.desk.refuseMalformed({
