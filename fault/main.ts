@@ -1,5 +1,6 @@
 /**
- * `npm run fault -- [--profile short|long] [--seed N]`: the crash suite with real processes.
+ * `npm run fault -- [--profile short|long] [--seed N] [--working-life 0.3-2.5]`: the crash suite with
+ * real processes.
  * Needs a Postgres server: DATABASE_URL_TEST or DATABASE_URL (see docs/fault-testing.md).
  */
 import { parseArgs } from 'node:util';
@@ -12,7 +13,12 @@ export type FaultExitCode = 0 | 1 | 2;
 
 async function main(): Promise<FaultExitCode> {
   const { values } = parseArgs({
-    options: { profile: { type: 'string', default: 'short' }, seed: { type: 'string' } },
+    options: {
+      profile: { type: 'string', default: 'short' },
+      seed: { type: 'string' },
+      // How long a worker works before it is killed, in seconds: `--working-life 0.3-2.5`.
+      'working-life': { type: 'string' },
+    },
   });
   const name = values.profile;
   if (name !== 'short' && name !== 'long') {
@@ -29,7 +35,19 @@ async function main(): Promise<FaultExitCode> {
     process.stderr.write(`--seed: write a whole number (got "${values.seed ?? ''}")\n`);
     return 2;
   }
-  const report = await runFault({ profile: PROFILES[name], seed, databaseUrl });
+  let profile = PROFILES[name];
+  const life = values['working-life'];
+  if (life !== undefined) {
+    const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(life);
+    const lo = Number(m?.[1]);
+    const hi = Number(m?.[2]);
+    if (!m || !(lo > 0) || !(hi >= lo)) {
+      process.stderr.write(`--working-life: write two seconds like 0.3-2.5 (got "${life}")\n`);
+      return 2;
+    }
+    profile = { ...profile, workingLifeS: [lo, hi] };
+  }
+  const report = await runFault({ profile, seed, databaseUrl });
   return report.failures.length === 0 ? 0 : 1;
 }
 
