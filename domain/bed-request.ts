@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { ethnicityCodeSchema, sexCodeSchema } from './demographics.js';
 import { actorSchema } from './people.js';
 
 /** ISO-8601 instant with an explicit offset or Z, e.g. 2013-02-18T21:40:00Z. */
@@ -82,6 +83,12 @@ export const bedRequestInputSchema = z
     accommodation: accommodationSchema,
     seriousHarmJustification: z.string().trim().max(2000).optional(),
     needsAndRisks: z.string().trim().max(2000, 'Keep needs and risks under 2000 characters').default(''),
+    /**
+     * Officer-recorded self-defined ethnicity (18+1 code) and sex: optional, codes only, for
+     * aggregate disproportionality figures; never on a card (docs/demographics.md).
+     */
+    ethnicity: ethnicityCodeSchema.optional(),
+    sex: sexCodeSchema.optional(),
     requestingOfficer: actorSchema,
   })
   .superRefine((r, ctx) => {

@@ -276,6 +276,19 @@ ALTER TABLE outcomes ADD COLUMN left_cells_for text;
 ALTER TABLE outcomes ADD COLUMN transfer_arranged_outside_chat boolean;
 `,
   },
+  {
+    version: 9,
+    name: 'ethnicity and sex codes',
+    // Officer-recorded self-defined ethnicity (the 18+1 codes) and sex (CJS gender type code), for
+    // aggregate disproportionality figures only (docs/demographics.md): special category data,
+    // optional, stored as codes (NULL: not recorded), never on a card. The lists are frozen here.
+    sql: `
+ALTER TABLE requests ADD COLUMN ethnicity text CHECK (ethnicity IN (
+  'W1', 'W2', 'W3', 'W9', 'M1', 'M2', 'M3', 'M9', 'A1', 'A2', 'A3', 'A4', 'A9',
+  'B1', 'B2', 'B9', 'O2', 'O9', 'NS'));
+ALTER TABLE requests ADD COLUMN sex text CHECK (sex IN ('0', '1', '2', '9'));
+`,
+  },
 ];
 
 const LEDGER = `

@@ -1,4 +1,5 @@
 import type { Accommodation, ChildIdentity } from '../domain/bed-request.js';
+import type { EthnicityCode, SexCode } from '../domain/demographics.js';
 import type { Actor } from '../domain/people.js';
 import type { Route } from '../domain/request-view.js';
 import { childPseudonyms, decryptField, deriveCaseRef, encryptField } from './crypto.js';
@@ -31,6 +32,12 @@ export interface NewRequest {
   identity: ChildIdentity;
   /** Stored encrypted; shown only through "View details". */
   details?: CaseDetails;
+  /**
+   * Officer-recorded self-defined ethnicity and sex, as codes (migration 9): counted only in
+   * aggregate, never read back for a card, a message or "View details" (docs/demographics.md).
+   */
+  ethnicity?: EthnicityCode | undefined;
+  sex?: SexCode | undefined;
 }
 
 /** What a responder needs to place the child. Personal: encrypted at rest, purged with the identity. */
@@ -133,9 +140,10 @@ export class SqlRequestsStore implements RequestsStore {
         const inserted = await tx.query(
           `INSERT INTO requests (workflow_id, case_ref, custody_record_number, custody_suite_id,
              local_authority_id, route, out_of_area, age, accommodation, charged_at, requested_at,
-             next_court_sitting, requesting_officer, child_pseudonym, identity_enc, details_enc)
+             next_court_sitting, requesting_officer, child_pseudonym, identity_enc, details_enc,
+             ethnicity, sex)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz, $11::timestamptz,
-             $12::timestamptz, $13::text::jsonb, $14, $15, $16)
+             $12::timestamptz, $13::text::jsonb, $14, $15, $16, $17, $18)
            ON CONFLICT DO NOTHING
            RETURNING workflow_id`,
           [
@@ -155,6 +163,8 @@ export class SqlRequestsStore implements RequestsStore {
             primary.pseudonym,
             identityEnc,
             detailsEnc,
+            request.ethnicity ?? null,
+            request.sex ?? null,
           ],
         );
         if (inserted.length > 0) {

@@ -76,6 +76,10 @@ export async function openRequest(
         ? { seriousHarmJustification: request.seriousHarmJustification }
         : {}),
     },
+    // Codes for aggregate figures only, never on a card (docs/demographics.md). An activity's
+    // arguments are not compared on replay, so older histories replay unchanged.
+    ...(request.ethnicity ? { ethnicity: request.ethnicity } : {}),
+    ...(request.sex ? { sex: request.sex } : {}),
   });
   // A repeat child is seen at the start (docs/legal-rules.md, "Repeat detention"), by the one
   // same-child linker: the leads are alerted within a minute and the cards carry the count.

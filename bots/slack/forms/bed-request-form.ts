@@ -3,6 +3,7 @@ import {
   bedRequestInputSchema,
   type BedRequestInput,
 } from '../../../domain/bed-request.js';
+import { ETHNICITY_LABELS, SEX_LABELS } from '../../../domain/demographics.js';
 import type { Actor } from '../../../domain/people.js';
 import type { Protocol } from '../../../domain/protocol.js';
 import { intakeProblems } from '../../../domain/intake.js';
@@ -49,6 +50,8 @@ export const BED_REQUEST_FIELDS = [
   'accommodation',
   'seriousHarmJustification',
   'needsAndRisks',
+  'ethnicity',
+  'sex',
 ] as const;
 export type BedRequestField = (typeof BED_REQUEST_FIELDS)[number];
 
@@ -97,10 +100,25 @@ export function bedRequestModal(protocol: Protocol, meta: ModalMetadata): ModalV
         optional: true,
         hint: 'Health, medication, vulnerability. Not shown on the responder card.',
       }),
+      // Optional, for monitoring disproportionality in aggregate only: never shown on a card
+      // (docs/demographics.md). The codes are the values; the labels say what each means.
+      input('ethnicity', 'Self-defined ethnicity (optional)', select(codedOptions(ETHNICITY_LABELS)), {
+        optional: true,
+        hint: 'As the child defined it on the custody record (18+1 code). Counted only in anonymous totals; never shown on a card.',
+      }),
+      input('sex', 'Sex (optional)', select(codedOptions(SEX_LABELS)), {
+        optional: true,
+        hint: 'As on the custody record. Counted only in anonymous totals; never shown on a card.',
+      }),
       context(['Times are in the force’s local time; the request starts the escalation clock.']) ??
         section(' '),
     ],
   });
+}
+
+/** "W1: White: English, …" (the code first, as on the custody record), within Slack's 75 characters. */
+function codedOptions(labels: Readonly<Record<string, string>>) {
+  return Object.entries(labels).map(([code, label]) => option(code, `${code}: ${label}`));
 }
 
 /** Reads the submitted state into the shape bedRequestInputSchema parses. */
@@ -116,6 +134,8 @@ export interface RawBedRequestForm {
   accommodation: string | undefined;
   seriousHarmJustification: string | undefined;
   needsAndRisks: string;
+  ethnicity: string | undefined;
+  sex: string | undefined;
   requestingOfficer: Actor;
 }
 
@@ -138,6 +158,8 @@ export function readBedRequestForm(values: StateValues, actor: Actor, zone: stri
     accommodation: text('accommodation'),
     seriousHarmJustification: text('seriousHarmJustification'),
     needsAndRisks: text('needsAndRisks') ?? '',
+    ethnicity: text('ethnicity'),
+    sex: text('sex'),
     requestingOfficer: actor,
   };
 }

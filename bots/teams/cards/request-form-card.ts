@@ -1,4 +1,5 @@
 import { BAIL_REFUSAL_GROUND_LABELS } from '../../../domain/bed-request.js';
+import { ETHNICITY_LABELS, SEX_LABELS } from '../../../domain/demographics.js';
 import { ACCOMMODATION_LABELS } from '../../shared/view-text.js';
 import {
   card,
@@ -32,6 +33,8 @@ export const FORM_INPUTS = [
   'accommodation',
   'seriousHarmJustification',
   'needsAndRisks',
+  'ethnicity',
+  'sex',
 ] as const;
 export type FormInputId = (typeof FORM_INPUTS)[number];
 export type RequestFormValues = Partial<Record<FormInputId, string>>;
@@ -62,6 +65,8 @@ export const FORM_FIELDS: readonly FormField[] = [
     inputs: ['seriousHarmJustification'],
   },
   { path: 'needsAndRisks', label: 'Needs and risks', inputs: ['needsAndRisks'] },
+  { path: 'ethnicity', label: 'Self-defined ethnicity (optional)', inputs: ['ethnicity'] },
+  { path: 'sex', label: 'Sex (optional)', inputs: ['sex'] },
 ];
 
 /** Errors that belong to no one field (for example the requesting officer). */
@@ -162,6 +167,20 @@ function inputFor(id: FormInputId, label: string, o: RequestFormOptions): CardIn
     case 'givenName':
     case 'familyName':
       return { type: 'Input.Text', id, label, maxLength: 100, ...v };
+    case 'ethnicity':
+    case 'sex':
+      // Optional codes, for aggregate figures only (docs/demographics.md).
+      return {
+        type: 'Input.ChoiceSet',
+        id,
+        label,
+        style: 'compact',
+        choices: Object.entries(id === 'ethnicity' ? ETHNICITY_LABELS : SEX_LABELS).map(([code, title]) => ({
+          title: `${code}: ${title}`,
+          value: code,
+        })),
+        ...v,
+      };
   }
 }
 
@@ -218,6 +237,15 @@ export function requestFormCard(o: RequestFormOptions): AdaptiveCard {
       );
     }
     if (field.path === 'accommodation') body.push(section('What is needed'));
+    if (field.path === 'ethnicity') {
+      body.push(section('Monitoring (optional)'));
+      body.push(
+        text(
+          'As on the custody record: the child’s self-defined ethnicity and sex. Counted only in anonymous totals, to monitor disproportionality; never shown on a card.',
+          { isSubtle: true },
+        ),
+      );
+    }
     for (const id of field.inputs) body.push(inputFor(id, INPUT_LABELS[id] ?? field.label, o));
     const message = errors[field.path];
     const first = field.inputs[0];

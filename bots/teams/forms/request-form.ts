@@ -95,6 +95,8 @@ export function parseRequestForm(
     accommodation: (blankToUndefined(values.accommodation) ?? '') as BedRequestForm['accommodation'],
     seriousHarmJustification: blankToUndefined(values.seriousHarmJustification),
     needsAndRisks: values.needsAndRisks ?? '',
+    ethnicity: blankToUndefined(values.ethnicity),
+    sex: blankToUndefined(values.sex),
     requestingOfficer: context.actor,
   };
   const result = bedRequestInputSchema.safeParse(form);
