@@ -40,6 +40,7 @@ import {
   type WorkerTuning,
 } from '../runtime/worker.js';
 import { openStore, type Store } from '../store/open-store.js';
+import { parseTunings } from './support/tunings.js';
 import { startFakeSlackWebApi, type FakeSlackWebApi } from '../tests/fakes/slack/web-api-server.js';
 import { testProtocol, USERS } from '../tests/bots/slack/support/protocol.js';
 import { createLocalTestEnv } from '../tests/support/temporal.js';
@@ -63,26 +64,6 @@ const load = () => {
     return '?';
   }
 };
-
-function parseTunings(spec: string | undefined): Array<{ name: string; tuning: Partial<WorkerTuning> }> {
-  if (!spec) return [{ name: 'production', tuning: {} }];
-  const keys: Record<string, keyof WorkerTuning> = {
-    cache: 'maxCachedWorkflows',
-    wfPolls: 'maxConcurrentWorkflowTaskPolls',
-    actPolls: 'maxConcurrentActivityTaskPolls',
-    wfExec: 'maxConcurrentWorkflowTaskExecutions',
-  };
-  return spec.split(';').map((part) => {
-    const tuning: Partial<WorkerTuning> = {};
-    for (const kv of part.split(',').filter((x) => x.includes('='))) {
-      const [k = '', v = ''] = kv.split('=');
-      const key = keys[k];
-      if (!key) throw new Error(`unknown tuning ${k} (use ${Object.keys(keys).join(', ')})`);
-      tuning[key] = Number(v);
-    }
-    return { name: part, tuning };
-  });
-}
 
 /** When each responder card (by custody record) and each update (by channel/ts) reached the fake. */
 function watchCards(api: FakeSlackWebApi) {
