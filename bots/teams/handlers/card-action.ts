@@ -1,3 +1,5 @@
+import { FailureCode } from '../../../domain/failures.js';
+import { intakeProblems } from '../../../domain/intake.js';
 import type { Actor } from '../../../domain/people.js';
 import { ENGINE_UNAVAILABLE_TEXT, REQUEST_NOT_FOUND_TEXT } from '../../shared/failure-text.js';
 import { ACTION_LABELS } from '../../shared/view-text.js';
@@ -75,8 +77,24 @@ export async function cardAction(deps: HandlerDeps, input: CardActionInput): Pro
   switch (result.status) {
     case 'not_found':
       return noticeOutcome('Nothing was sent', { tone: 'attention', lines: [REQUEST_NOT_FOUND_TEXT] });
-    case 'refused':
+    case 'refused': {
+      // An amended sitting already passed or before the charge: the request form's own words
+      // (domain/intake.ts), on the field, rather than a bare "not valid".
+      const { action } = envelope;
+      const problem =
+        action.kind === 'amend_court_sitting' && result.refusal.code === FailureCode.InvalidInput
+          ? intakeProblems(
+              { chargedAt: result.view.chargedAt, nextCourtSitting: action.nextCourtSitting },
+              nowIso(deps),
+              zone,
+            ).nextCourtSitting
+          : undefined;
+      if (problem) {
+        const lines = [`${label}: nothing was sent. Please correct:`, `The new court sitting: ${problem}`];
+        return { ...build(result.view, 'attention', lines), accepted: false };
+      }
       return refusalOutcome(deps, result.view, ref.audience, result.refusal);
+    }
     case 'duplicate':
       if (!result.view)
         return noticeOutcome(`${label}: already sent`, { tone: 'good', lines: [`${label}: already sent.`] });
