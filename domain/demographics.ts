@@ -81,14 +81,24 @@ export function ethnicGroupOf(code: EthnicityCode | null | undefined): EthnicGro
  * Sex, as the CJS data standards' gender type code (ISO/IEC 5218): 1 male, 2 female, 9 not
  * specified (asked, not determined), 0 not known (not asked).
  */
-export const SEX_LABELS = {
+export const SEX_CODES = ['1', '2', '9', '0'] as const;
+export type SexCode = (typeof SEX_CODES)[number];
+export const SEX_LABELS: Record<SexCode, string> = {
   '1': 'Male',
   '2': 'Female',
   '9': 'Not specified',
   '0': 'Not known',
-} as const;
-export type SexCode = keyof typeof SEX_LABELS;
-export const SEX_CODES = Object.keys(SEX_LABELS) as SexCode[];
+};
+
+/**
+ * The choices a form offers, in order, each "code: meaning" (the code first, as on the custody
+ * record). Both bots build their lists from this, so they offer the same codes.
+ */
+export function codedChoices(field: 'ethnicity' | 'sex'): Array<{ code: string; label: string }> {
+  const codes: readonly string[] = field === 'ethnicity' ? ETHNICITY_CODES : SEX_CODES;
+  const labels: Readonly<Record<string, string>> = field === 'ethnicity' ? ETHNICITY_LABELS : SEX_LABELS;
+  return codes.map((code) => ({ code, label: `${code}: ${labels[code] ?? code}` }));
+}
 
 /** What the digest and the aggregate export count: 0 and 9 together, and the empty field. */
 export const SEX_GROUPS = ['male', 'female', 'not_stated', 'not_recorded'] as const;

@@ -9,6 +9,7 @@ import {
   type OpenRequestItem,
   type TimingKey,
 } from '../domain/digest/figures.js';
+import type { DemographicCount } from '../domain/digest/disproportionality.js';
 import type { RepeatCandidate } from '../domain/digest/repeats.js';
 import type { TimingFigure } from '../domain/digest/stats.js';
 import { declineReasonSchema, stayReasonSchema, type OutcomeCode } from '../domain/outcomes.js';
@@ -287,6 +288,45 @@ export function emptyGroupCounts(): GroupCounts {
 /** A post-charge detention, as the repeat-detention figures need it. */
 export interface DetentionRow extends EarlierDetention {
   childPseudonym: string;
+}
+
+/**
+ * The period's requests by the child's ethnicity and sex codes (migration 9; NULL: not recorded),
+ * counted as digestGroupCounts counts the "all" group: entered in error left out, transferred and
+ * held by outcome, overnight whatever the outcome. A few dozen rows at most: the domain groups
+ * them (domain/digest/disproportionality.ts). Nothing but the codes and the counts leaves.
+ */
+export async function demographicCounts(
+  db: SqlClient,
+  range: { from: string; to: string },
+): Promise<DemographicCount[]> {
+  const rows = await reportingQuery<{
+    ethnicity: string | null;
+    sex: string | null;
+    requests: number;
+    transferred: number;
+    detained: number;
+    overnight: number;
+  }>(
+    db,
+    `SELECT r.ethnicity, r.sex, COUNT(*)::int AS requests,
+       COUNT(*) FILTER (WHERE o.outcome IN (${sqlList(TRANSFERRED_OUTCOMES)}))::int AS transferred,
+       COUNT(*) FILTER (WHERE o.outcome IN (${DETAINED_SQL}))::int AS detained,
+       COUNT(*) FILTER (WHERE o.overnight)::int AS overnight
+     FROM requests r LEFT JOIN outcomes o ON o.workflow_id = r.workflow_id
+     WHERE r.charged_at >= $1::timestamptz AND r.charged_at < $2::timestamptz
+       AND o.outcome IS DISTINCT FROM ${IN_ERROR}
+     GROUP BY 1, 2`,
+    [range.from, range.to],
+  );
+  return rows.map((r) => ({
+    ethnicity: r.ethnicity,
+    sex: r.sex,
+    requests: Number(r.requests),
+    transferred: Number(r.transferred),
+    detained: Number(r.detained),
+    overnight: Number(r.overnight),
+  }));
 }
 
 /**

@@ -5,11 +5,13 @@ import {
   shortChildRef,
   type RepeatDetentionFigure,
 } from '../../domain/digest/figures.js';
+import { demographicFigures } from '../../domain/digest/disproportionality.js';
 import { previousPeriod, trendWeeks, type DigestPeriod } from '../../domain/digest/period.js';
 import { findRepeatDetentions } from '../../domain/digest/repeats.js';
 import { OPEN_LIST_LIMIT } from '../../domain/digest/view.js';
 import type { Protocol } from '../../domain/protocol.js';
 import {
+  demographicCounts,
   detentionDetails,
   digestGroupCounts,
   emptyGroupCounts,
@@ -36,7 +38,7 @@ export async function gatherDigestFigures(
   const windowMs = protocol.repeatDetention.window;
   const weeks = trendWeeks(period);
   const before = previousPeriod(period);
-  const [groups, material, trend, openNow, previousGroups] = await Promise.all([
+  const [groups, material, trend, openNow, previousGroups, demographics] = await Promise.all([
     digestGroupCounts(db, period),
     // One pass for the repeats of both periods: every detention, in the window, of a child with
     // a repeat in either (a superset of what each period needs, split below).
@@ -45,6 +47,8 @@ export async function gatherDigestFigures(
     openRequestsAsOf(db, generatedAt, OPEN_LIST_LIMIT),
     // The previous period of the same length, for the comparison: its total only.
     digestGroupCounts(db, before, { totalOnly: true }),
+    // Disproportionality: all requests by ethnic group and by sex (docs/demographics.md).
+    demographicCounts(db, period),
   ]);
   const previous: GroupFigures = {
     id: 'all',
@@ -151,6 +155,7 @@ export async function gatherDigestFigures(
       transferred: trend[i]?.transferred ?? 0,
     })),
     previous: { period: before, total: previous },
+    demographics: demographicFigures(demographics),
     names: { suites: suiteNames, localAuthorities: laNames },
   };
 }

@@ -8,6 +8,7 @@ import {
   type GroupFigures,
 } from './figures.js';
 import { authorityFailureOf, stayReasonSchema } from '../outcomes.js';
+import { DEMOGRAPHIC_DIMENSIONS, DEMOGRAPHIC_MEASURES, demographicScope } from './disproportionality.js';
 import { COMPLEMENT, groupThousands, SUPPRESSED } from './suppression.js';
 import { protectTrend, trendBuckets, trendCellId, type TrendMeasure } from './trend.js';
 
@@ -165,6 +166,7 @@ export function buildDigestTable(f: DigestFigures): {
       if (parts.length > 0) t.partition(cellId('all', m), parts, `all|${m}~other-${kind}`);
     }
   }
+  addDemographics(t, f);
   t.cell('openNow', f.openNow.count);
   // Entered in error: a count of its own, in no total (it is left out of all of them).
   t.cell('enteredInError', f.total.enteredInError ?? 0);
@@ -202,6 +204,32 @@ export function buildDigestTable(f: DigestFigures): {
     }
   }
   return { builder: t, fixedHidden, fixedShown };
+}
+
+/**
+ * Disproportionality (docs/demographics.md): each ethnic group and each sex group is a row of
+ * requests, transferred, held and held overnight. Within a row, transferred and held are parts of
+ * the requests (the rest, released or open, is implicit) and overnight a subset; down each column
+ * the groups add up to the digest's total, once over ethnic groups and again over sex.
+ */
+function addDemographics(t: TableBuilder, f: DigestFigures): void {
+  if (!f.demographics) return;
+  for (const dimension of DEMOGRAPHIC_DIMENSIONS) {
+    const rows = f.demographics[dimension];
+    for (const row of rows) {
+      const id = (m: string) => cellId(demographicScope(dimension, row.key), m);
+      for (const m of DEMOGRAPHIC_MEASURES) t.cell(id(m), row[m]);
+      t.partition(id('requests'), [id('transferred'), id('detained')]);
+      t.subset([id('detained'), id('requests')], id('overnight'));
+    }
+    for (const m of DEMOGRAPHIC_MEASURES) {
+      t.partition(
+        cellId('all', m),
+        rows.map((row) => cellId(demographicScope(dimension, row.key), m)),
+        `all|${m}~other-${dimension}`,
+      );
+    }
+  }
 }
 
 export const CHILDREN_MEASURES = ['detained', 'overnight', 'weekend'] as const;

@@ -120,6 +120,20 @@ export interface TrendPoint {
   transferred?: number;
 }
 
+/**
+ * The requests of one ethnic group or one sex group (docs/demographics.md), counted as the
+ * "all" group counts them: entered in error left out; transferred and held in police detention by
+ * outcome; held overnight whatever the outcome.
+ */
+export interface DemographicFigure {
+  /** An EthnicGroup or a SexGroup (domain/demographics.ts). */
+  key: string;
+  requests: number;
+  transferred: number;
+  detained: number;
+  overnight: number;
+}
+
 export interface DigestFigures {
   period: DigestPeriod;
   generatedAt: string;
@@ -142,6 +156,12 @@ export interface DigestFigures {
    * only. Absent in older figures.
    */
   previous?: { period: DigestPeriod; total: GroupFigures };
+  /**
+   * Disproportionality: the period's requests by the child's officer-recorded self-defined
+   * ethnicity (its top-level group) and by sex, every group listed (zeros too). Each adds up to
+   * the total. Absent in older figures.
+   */
+  demographics?: { ethnicGroup: DemographicFigure[]; sex: DemographicFigure[] };
   /** Display names of the suites and local authorities named above, from the protocol. */
   names: { suites: Record<string, string>; localAuthorities: Record<string, string> };
 }

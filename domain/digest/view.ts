@@ -19,6 +19,7 @@ import {
   type GroupFigures,
 } from './figures.js';
 import type { TimingFigure } from './stats.js';
+import { DEMOGRAPHIC_DIMENSIONS, demographicLabel, demographicScope } from './disproportionality.js';
 import {
   authorityFailureDetentions,
   cellId,
@@ -166,6 +167,30 @@ function principleSixLines(f: DigestFigures, k: Counts): string[] {
     ),
     `All local authorities: ${detentions(k.n('all', 'authorityFailure', authorityFailureDetentions(f.total)))}`,
   ];
+}
+
+/**
+ * Disproportionality (docs/demographics.md): all requests by the top-level group of the child's
+ * officer-recorded self-defined ethnicity, and by sex. Groups only, never a child: no case list,
+ * no per-suite split, and under suppression every count goes through the digest's protection,
+ * linked to the totals it adds up to.
+ */
+function demographicLines(f: DigestFigures, k: Counts): string[] {
+  if (!f.demographics) return [];
+  const lines = [
+    'Requests in each group, and how many were transferred, held in police detention after charge, and held overnight. Ethnicity is the child’s self-defined 18+1 code as the officer recorded it, in its top-level group; “not recorded” means the form’s field was left empty.',
+  ];
+  for (const dimension of DEMOGRAPHIC_DIMENSIONS) {
+    const heading = dimension === 'ethnicGroup' ? 'Ethnicity' : 'Sex';
+    for (const row of f.demographics[dimension]) {
+      const scope = demographicScope(dimension, row.key);
+      const c = (m: string, v: number) => k.n(scope, m, v);
+      lines.push(
+        `${heading}, ${demographicLabel(dimension, row.key)}: requests ${c('requests', row.requests)} · transferred ${c('transferred', row.transferred)} · held in police detention ${c('detained', row.detained)} · held overnight ${c('overnight', row.overnight)} · transfer rate ${rateText(scope, row.transferred, row.detained, k)}`,
+      );
+    }
+  }
+  return lines;
 }
 
 /** "↑ 4", "↓ 2", "no change". */
@@ -318,6 +343,12 @@ export function buildDigestView(f: DigestFigures, o: DigestViewOptions): DigestM
     heading: 'Local authority did not provide accommodation (Concordat principle 6: repayment)',
     lines: principleSixLines(f, k),
   });
+  if (f.demographics) {
+    sections.push({
+      heading: 'Disproportionality: requests by ethnicity and by sex',
+      lines: demographicLines(f, k),
+    });
+  }
 
   const repeatLines: string[] = [];
   const repeatChildren = digestWide('repeatChildren', f.repeatChildren);

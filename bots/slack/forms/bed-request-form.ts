@@ -3,7 +3,7 @@ import {
   bedRequestInputSchema,
   type BedRequestInput,
 } from '../../../domain/bed-request.js';
-import { ETHNICITY_LABELS, SEX_LABELS } from '../../../domain/demographics.js';
+import { codedChoices } from '../../../domain/demographics.js';
 import type { Actor } from '../../../domain/people.js';
 import type { Protocol } from '../../../domain/protocol.js';
 import { intakeProblems } from '../../../domain/intake.js';
@@ -102,11 +102,11 @@ export function bedRequestModal(protocol: Protocol, meta: ModalMetadata): ModalV
       }),
       // Optional, for monitoring disproportionality in aggregate only: never shown on a card
       // (docs/demographics.md). The codes are the values; the labels say what each means.
-      input('ethnicity', 'Self-defined ethnicity (optional)', select(codedOptions(ETHNICITY_LABELS)), {
+      input('ethnicity', 'Self-defined ethnicity (optional)', select(codedOptions('ethnicity')), {
         optional: true,
         hint: 'As the child defined it on the custody record (18+1 code). Counted only in anonymous totals; never shown on a card.',
       }),
-      input('sex', 'Sex (optional)', select(codedOptions(SEX_LABELS)), {
+      input('sex', 'Sex (optional)', select(codedOptions('sex')), {
         optional: true,
         hint: 'As on the custody record. Counted only in anonymous totals; never shown on a card.',
       }),
@@ -117,8 +117,8 @@ export function bedRequestModal(protocol: Protocol, meta: ModalMetadata): ModalV
 }
 
 /** "W1: White: English, …" (the code first, as on the custody record), within Slack's 75 characters. */
-function codedOptions(labels: Readonly<Record<string, string>>) {
-  return Object.entries(labels).map(([code, label]) => option(code, `${code}: ${label}`));
+function codedOptions(field: 'ethnicity' | 'sex') {
+  return codedChoices(field).map((c) => option(c.code, c.label));
 }
 
 /** Reads the submitted state into the shape bedRequestInputSchema parses. */

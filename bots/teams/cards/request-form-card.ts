@@ -1,5 +1,5 @@
 import { BAIL_REFUSAL_GROUND_LABELS } from '../../../domain/bed-request.js';
-import { ETHNICITY_LABELS, SEX_LABELS } from '../../../domain/demographics.js';
+import { codedChoices } from '../../../domain/demographics.js';
 import { ACCOMMODATION_LABELS } from '../../shared/view-text.js';
 import {
   card,
@@ -175,10 +175,7 @@ function inputFor(id: FormInputId, label: string, o: RequestFormOptions): CardIn
         id,
         label,
         style: 'compact',
-        choices: Object.entries(id === 'ethnicity' ? ETHNICITY_LABELS : SEX_LABELS).map(([code, title]) => ({
-          title: `${code}: ${title}`,
-          value: code,
-        })),
+        choices: codedChoices(id).map((c) => ({ title: c.label, value: c.code })),
         ...v,
       };
   }

@@ -65,6 +65,8 @@ describe('the bed-request form card', () => {
       'accommodation',
       'seriousHarmJustification',
       'needsAndRisks',
+      'ethnicity',
+      'sex',
     ]);
   });
 });
