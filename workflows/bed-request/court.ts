@@ -14,6 +14,8 @@ import type { SentPage } from './state.js';
 /** Patch IDs: histories recorded before these replay without them. */
 export const COURT_WARNING_PATCH = 'court-sitting-warning';
 export const OUT_OF_AREA_PATCH = 'out-of-area-courtesy-notice';
+/** Patch ID: an amended court sitting re-arms a warning already sent for the old sitting. */
+export const COURT_WARNING_REARM_PATCH = 'court-warning-rearm';
 
 const COURT_WARNING_STEP = 'court-warning';
 const COURTESY_STEP = 'courtesy:host-authority';
@@ -26,22 +28,40 @@ function destinationsOf(run: RunState, names: readonly string[]): Destination[] 
   );
 }
 
-/** When the court-sitting warning is due, or null (none set, sent, a bed offered, or ended). */
+/**
+ * When the court-sitting warning is due, or null (none set, a bed offered, or ended). It follows
+ * the sitting: amended before it is sent, it is due the set time before the new sitting. Once sent,
+ * it is re-armed only by an amendment that puts its new time after the one sent (a later sitting);
+ * a sitting amended earlier is already covered by the warning sent.
+ */
 export function courtWarningDueAt(run: RunState): number | null {
   const warning = run.snapshot.courtWarning;
-  if (!warning || run.ladder.courtWarned || run.view.offer || run.view.outcome) return null;
+  if (!warning || run.view.offer || run.view.outcome) return null;
+  const dueAt = Date.parse(run.view.nextCourtSitting) - warning.beforeMs;
+  if (run.ladder.courtWarned) {
+    const last = run.ladder.courtWarning;
+    if (!last || last.sitting === run.view.nextCourtSitting || dueAt <= last.atMs) return null;
+    // Histories recorded before the re-arm replay without it.
+    return patched(COURT_WARNING_REARM_PATCH) ? dueAt : null;
+  }
   if (!patched(COURT_WARNING_PATCH)) return null;
-  return Date.parse(run.view.nextCourtSitting) - warning.beforeMs;
+  return dueAt;
 }
 
-/** Pages the contacts once: the court sitting is near and no bed has been offered. */
+/** Pages the contacts: the court sitting is near and no bed has been offered (again after a re-arm). */
 export async function sendCourtWarning(run: RunState, atMs: number): Promise<void> {
   const warning = run.snapshot.courtWarning;
-  run.ladder = { ...run.ladder, courtWarned: true };
+  const sent = (run.ladder.courtWarning?.sent ?? (run.ladder.courtWarned ? 1 : 0)) + 1;
+  run.ladder = {
+    ...run.ladder,
+    courtWarned: true,
+    courtWarning: { sitting: run.view.nextCourtSitting, atMs, sent },
+  };
   if (!warning) return;
   const destinations = destinationsOf(run, warning.notify);
   const page: SentPage = {
-    step: COURT_WARNING_STEP,
+    // A re-armed warning is a new page, not an edit of the first one.
+    step: sent === 1 ? COURT_WARNING_STEP : `${COURT_WARNING_STEP}:${sent}`,
     destinations,
     level: run.view.escalationLevel,
     stepName: 'Court sitting near, no bed offered',
@@ -56,6 +76,7 @@ export async function sendCourtWarning(run: RunState, atMs: number): Promise<voi
       before: warning.beforeMs,
       notify: warning.notify,
       at: iso(atMs),
+      ...(sent > 1 ? { rearmed: true, sent } : {}),
     }),
     deliverAll(run, page.step, destinations, {
       kind: 'escalation_page',

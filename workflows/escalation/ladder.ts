@@ -31,6 +31,11 @@ export interface LadderProgress {
   review?: { nextAtMs: number | null; sent: number };
   /** The court-sitting warning has been sent (workflows/bed-request/court.ts). */
   courtWarned?: boolean;
+  /**
+   * The last court-sitting warning: the sitting it was for, when it went out, and how many have
+   * gone out, so an amended sitting re-arms it (court.ts). Absent in runs warned before it existed.
+   */
+  courtWarning?: { sitting: string; atMs: number; sent: number };
 }
 
 export type EscalationReason = EscalationCondition | 'overnight';
@@ -164,6 +169,7 @@ export function takeDue(
       ...(nextMidnightMs !== undefined ? { nextMidnightMs } : {}),
       ...(progress.review ? { review: progress.review } : {}),
       ...(progress.courtWarned ? { courtWarned: true } : {}),
+      ...(progress.courtWarning ? { courtWarning: progress.courtWarning } : {}),
     },
   };
 }

@@ -140,6 +140,91 @@ describe('the court sitting near with no bed', () => {
   });
 });
 
+describe('the court warning follows an amended sitting', () => {
+  const warnings = (id: string) =>
+    h.chat
+      .ofKind('escalation_page')
+      .filter(
+        (s) =>
+          s.op === 'post' &&
+          s.message.view.request.workflowId === id &&
+          s.message.view.reason === 'court_soon',
+      );
+  const amend = (id: string, to: string) =>
+    actAs(h, id, PEOPLE.sergeant, { kind: 'amend_court_sitting', nextCourtSitting: to, reason: 'Relisted' });
+  const warnedAt = async (id: string, n: number) =>
+    (await eventually(() => (warnings(id).length >= n ? warnings(id) : undefined)))[n - 1]?.atMs ?? 0;
+
+  it('amended later or earlier before the warning, it is due the set time before the new sitting, not the old', async () => {
+    h.setProtocol(
+      testProtocol((p) => void (p.courtSitting = { warnBefore: '2h', notify: ['custody-inspector'] })),
+    );
+    try {
+      const now = await h.nowMs();
+      const later = await open({ nextCourtSitting: iso(now + 4 * HOUR) });
+      const earlier = await open({ nextCourtSitting: iso(now + 10 * HOUR) });
+      await amend(later, iso(now + 8 * HOUR));
+      await amend(earlier, iso(now + 5 * HOUR));
+      await viewWhen(h, later, (v) => v.nextCourtSitting === iso(now + 8 * HOUR));
+      await viewWhen(h, earlier, (v) => v.nextCourtSitting === iso(now + 5 * HOUR));
+      // The old sitting's warning time (2 h from now) passes with no page for the later one.
+      await h.advanceTo(iso(now + 2 * HOUR + 10 * MIN));
+      expect(warnings(later)).toEqual([]);
+      expect(warnings(earlier)).toEqual([]);
+      // The earlier one is warned at 3 h (5 h − 2 h), not at 8 h.
+      await h.advanceTo(iso(now + 3 * HOUR + MIN));
+      expect(await warnedAt(earlier, 1)).toBeGreaterThanOrEqual(now + 3 * HOUR);
+      expect(warnings(earlier)[0]?.atMs).toBeLessThan(now + 3 * HOUR + MIN);
+      expect(warnings(later)).toEqual([]);
+      // The later one is warned at 6 h (8 h − 2 h).
+      await h.advanceTo(iso(now + 6 * HOUR - MIN));
+      expect(warnings(later)).toEqual([]);
+      await h.advanceTo(iso(now + 6 * HOUR + MIN));
+      expect(await warnedAt(later, 1)).toBeGreaterThanOrEqual(now + 6 * HOUR);
+      expect(warnings(later).map((s) => s.destination.address)).toEqual(['U0CUSTINSP']);
+      expect(warnings(earlier)).toHaveLength(1);
+      await close(later);
+      // The earlier one ended at its (amended) sitting, 5 h on.
+      expect((await h.result<RequestView>(earlier)).outcome?.code).toBe('court_before_transfer');
+    } finally {
+      h.setProtocol(testProtocol());
+    }
+  });
+
+  it('already sent, it is re-armed by a later sitting and pages again before it; a sitting amended earlier does not repeat it', async () => {
+    h.setProtocol(
+      testProtocol((p) => void (p.courtSitting = { warnBefore: '2h', notify: ['custody-inspector'] })),
+    );
+    try {
+      const now = await h.nowMs();
+      const relisted = await open({ nextCourtSitting: iso(now + 3 * HOUR) });
+      const sooner = await open({ nextCourtSitting: iso(now + 3 * HOUR) });
+      await h.advanceTo(iso(now + HOUR + MIN));
+      await warnedAt(relisted, 1);
+      await warnedAt(sooner, 1);
+      // The sitting moves to the next day's list: the warning is due again 2 h before it.
+      await amend(relisted, iso(now + 9 * HOUR));
+      await amend(sooner, iso(now + 2 * HOUR));
+      await viewWhen(h, relisted, (v) => v.nextCourtSitting === iso(now + 9 * HOUR));
+      await viewWhen(h, sooner, (v) => v.nextCourtSitting === iso(now + 2 * HOUR));
+      await h.advanceTo(iso(now + 7 * HOUR - MIN));
+      expect(warnings(relisted)).toHaveLength(1);
+      await h.advanceTo(iso(now + 7 * HOUR + MIN));
+      expect(await warnedAt(relisted, 2)).toBeGreaterThanOrEqual(now + 7 * HOUR);
+      // A new page, not an edit of the first.
+      expect(new Set(warnings(relisted).map((s) => s.ref.messageId)).size).toBe(2);
+      const rows = (await h.store.listEvents(relisted)).filter((e) => e.type === 'court_warning');
+      expect(rows.map((e) => e.data.nextCourtSitting)).toEqual([iso(now + 3 * HOUR), iso(now + 9 * HOUR)]);
+      expect(rows[1]?.data).toMatchObject({ rearmed: true, sent: 2 });
+      // The sooner sitting (ended at its court time) was warned once.
+      expect(warnings(sooner)).toHaveLength(1);
+      await close(relisted);
+    } finally {
+      h.setProtocol(testProtocol());
+    }
+  });
+});
+
 describe('amending the court sitting', () => {
   it('is audited, refused before the charge, and the deadline follows the new sitting', async () => {
     const now = await h.nowMs();
