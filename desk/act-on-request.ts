@@ -151,6 +151,7 @@ export async function act(
       // As the workflow does (docs/legal-rules.md, "A stay is not the end").
       stayContinues: true,
       certificate: ctx.deps.protocol.certificate,
+      countersignRequired: ctx.deps.protocol.certificate?.countersignature.required === true,
     }),
   };
 }

@@ -37,5 +37,7 @@ export function probeAction(kind: RequestActionKind, view: RequestView, now: str
       return { kind, reason: 'impracticable_other', explanation: 'probe explanation' };
     case 'cancel':
       return { kind, reason: 'bailed', notes: '' };
+    case 'countersign':
+      return { kind };
   }
 }

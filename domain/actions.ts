@@ -82,6 +82,8 @@ export const amendCourtSittingSchema = z.object({
   nextCourtSitting: instantSchema,
   reason: z.string().trim().min(5, 'Say why the court sitting changed (at least 5 characters)').max(500),
 });
+/** An inspector countersigns the stay's certificate (docs/legal-rules.md, "Countersignature by an inspector"). */
+export const countersignSchema = z.object({ kind: z.literal('countersign') });
 export const cancelSchema = z.object({
   kind: z.literal('cancel'),
   reason: cancelReasonSchema,
@@ -104,6 +106,7 @@ export const requestActionSchema = z.discriminatedUnion('kind', [
   recordLeftCellsSchema,
   amendCourtSittingSchema,
   cancelSchema,
+  countersignSchema,
 ]);
 export type RequestAction = z.infer<typeof requestActionSchema>;
 export type RequestActionKind = RequestAction['kind'];
@@ -122,6 +125,9 @@ export const CUSTODY_ACTIONS: readonly RequestActionKind[] = [
   'amend_court_sitting',
   'cancel',
 ];
+
+/** Inspector actions (a protocol option: countersigning a certificate). */
+export const INSPECTOR_ACTIONS: readonly RequestActionKind[] = ['countersign'];
 
 /** What the chat edge sends into the workflow: one signal carries every action. */
 export const actionEnvelopeSchema = z.object({

@@ -14,6 +14,8 @@ export const ACTION_ROLES: Record<RequestActionKind, readonly Role[]> = {
   record_left_cells: ['custody'],
   amend_court_sitting: ['custody'],
   cancel: ['custody', 'admin'],
+  // Only where the protocol asks (domain/countersignature.ts); never the certifying sergeant.
+  countersign: ['inspector'],
 };
 
 /**

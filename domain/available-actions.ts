@@ -1,6 +1,7 @@
 import type { RequestActionKind } from './actions.js';
 import { ACTION_ROLES, hasRole, isResponderFor, rolesFor } from './authorise.js';
 import type { Accommodation } from './bed-request.js';
+import { awaitingCountersignature, sameActor } from './countersignature.js';
 import {
   CANCEL_REASON_LABELS,
   DECLINE_REASON_LABELS,
@@ -9,7 +10,7 @@ import {
   type DeclineReason,
   type StayReason,
 } from './outcomes.js';
-import type { Role, RoleGrant } from './people.js';
+import type { Actor, Role, RoleGrant } from './people.js';
 import type { Person } from './protocol.js';
 import type { RequestView } from './request-view.js';
 
@@ -35,14 +36,18 @@ export const ACTION_LABELS: Record<OfferedKind, string> = {
   record_left_cells: 'Child left the cells',
   amend_court_sitting: 'Amend court sitting',
   cancel: 'Cancel request',
+  countersign: 'Countersign',
   view_details: 'View details',
 };
 
 /** Who views details: a responder for the request's authority, custody or admin. */
 export const VIEW_DETAILS_ROLES: readonly Role[] = ['responder', 'custody', 'admin'];
 
-/** Which card a person sees: the duty team's or the sergeant's. */
-export type CardAudience = 'responder' | 'custody';
+/**
+ * Which card a person sees: the duty team's, the sergeant's, or the inspector's (the certificate
+ * to countersign, where the protocol asks: domain/countersignature.ts).
+ */
+export type CardAudience = 'responder' | 'custody' | 'inspector';
 
 export interface OfferedAction {
   kind: OfferedKind;
@@ -102,6 +107,8 @@ export function availableActions(
   view: RequestView,
   audience: CardAudience,
   grants?: readonly RoleGrant[],
+  /** The person the card is built for: the sergeant who certified is never offered Countersign. */
+  actor?: Pick<Actor, 'platform' | 'userId'>,
 ): OfferedAction[] {
   const out: OfferedAction[] = [];
   const add = (kind: OfferedKind, emphasis?: OfferedAction['emphasis']) =>
@@ -121,6 +128,11 @@ export function availableActions(
       // more (data minimisation; docs/legal-rules.md, "Data protection").
       add('view_details');
     }
+  } else if (audience === 'inspector') {
+    // The certificate awaiting countersignature; once countersigned (or closed), nothing to do.
+    const certifier = view.stay?.by;
+    if (awaitingCountersignature(view) && !(actor && certifier && sameActor(actor, certifier)))
+      add('countersign', 'primary');
   } else if (open) {
     if (view.questions.some((q) => !q.answer)) add('answer_info', 'primary');
     // Without an offer in chat, Confirm transfer records one arranged by phone.
@@ -146,10 +158,13 @@ export function teamsUsersWhoMayAct(
 ): string[] {
   const offered = availableActions(view, audience);
   const ids = new Set<string>();
+  const certifier = view.stay?.by;
   for (const person of people) {
     if (!person.teams || ids.size >= max) continue;
     const grants = rolesFor([person], { platform: 'teams', userId: person.teams });
-    if (offered.some((a) => mayTake(grants, a.kind, view))) ids.add(person.teams);
+    const self = certifier !== undefined && sameActor({ platform: 'teams', userId: person.teams }, certifier);
+    if (offered.some((a) => mayTake(grants, a.kind, view) && !(a.kind === 'countersign' && self)))
+      ids.add(person.teams);
   }
   return [...ids];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Accommodation } from './bed-request.js';
+import { countersignatureSettingsSchema } from './countersignature.js';
 import {
   DECLINE_REASON_LABELS,
   STAY_REASON_GROUND,
@@ -115,6 +116,11 @@ export const certificateTemplateSchema = z
     circumstances: line(D.circumstances),
     signature: line(D.signature),
     court: line(D.court),
+    /**
+     * A force's choice, not the law's (docs/legal-rules.md, "Countersignature by an inspector"): an
+     * inspector countersigns the certificate before it is final. Default: not required.
+     */
+    countersignature: countersignatureSettingsSchema,
   })
   .default({});
 export type CertificateTemplate = z.infer<typeof certificateTemplateSchema>;

@@ -17,7 +17,8 @@ export interface MessageRef {
 
 /** Everything the workflow can say in chat. Adapters render each kind from its view model. */
 export type OutboundMessage =
-  | { kind: 'request_card'; audience: 'responder' | 'custody'; view: RequestView }
+  /** `inspector`: the certificate to countersign, with its button (domain/countersignature.ts). */
+  | { kind: 'request_card'; audience: 'responder' | 'custody' | 'inspector'; view: RequestView }
   | { kind: 'event_note'; view: RequestView; event: RequestEvent }
   | { kind: 'escalation_page'; view: EscalationPageView }
   | { kind: 'repeat_alert'; view: RepeatAlertView }
@@ -41,6 +42,8 @@ export type RequestEvent =
   | { type: 'court_sitting_amended' }
   /** To the host authority of an out-of-area child: a courtesy notice, no action asked. */
   | { type: 'courtesy_notice'; hostAuthorityName: string }
+  /** An inspector countersigned the stay's certificate (a protocol option). */
+  | { type: 'certificate_countersigned' }
   | { type: 'resolved' };
 
 /**

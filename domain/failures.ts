@@ -33,6 +33,14 @@ export enum FailureCode {
   OfferTypeMismatch = 'OFFER_TYPE_MISMATCH',
   TransferBeforeCharge = 'TRANSFER_BEFORE_CHARGE',
   TransferInFuture = 'TRANSFER_IN_FUTURE',
+  // Countersignature of the certificate by an inspector (docs/legal-rules.md, a protocol option)
+  /** No stay is recorded, so there is no certificate to countersign. */
+  NoCertificateToCountersign = 'NO_CERTIFICATE_TO_COUNTERSIGN',
+  /** The protocol did not ask for this certificate to be countersigned. */
+  CountersignNotRequired = 'COUNTERSIGN_NOT_REQUIRED',
+  CertificateAlreadyCountersigned = 'CERTIFICATE_ALREADY_COUNTERSIGNED',
+  /** The custody officer who certified may not countersign their own certificate. */
+  CountersignOwnCertificate = 'COUNTERSIGN_OWN_CERTIFICATE',
   // Input and configuration
   InvalidInput = 'INVALID_INPUT',
   UnknownCustodySuite = 'UNKNOWN_CUSTODY_SUITE',

@@ -15,7 +15,8 @@ export type Actor = z.infer<typeof actorSchema>;
 
 export const SYSTEM_ACTOR: Actor = { platform: 'system', userId: 'concordat', displayName: 'Concordat' };
 
-export const roleSchema = z.enum(['custody', 'responder', 'escalation', 'lead', 'admin']);
+/** `inspector`: countersigns s.38(6) certificates where the protocol asks (domain/countersignature.ts). */
+export const roleSchema = z.enum(['custody', 'responder', 'escalation', 'lead', 'admin', 'inspector']);
 export type Role = z.infer<typeof roleSchema>;
 
 /** A role held by a person; responders hold it for named local authorities only. */

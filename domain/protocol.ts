@@ -236,6 +236,25 @@ export const protocolSchema = z
           message: `Unknown contact "${n}": add it under contacts`,
         });
     });
+    const countersign = p.certificate?.countersignature;
+    countersign?.notify.forEach((n, j) => {
+      if (!names.has(n) || n === 'responders')
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['certificate', 'countersignature', 'notify', j],
+          message: `Unknown contact "${n}": add it under contacts`,
+        });
+    });
+    if (
+      countersign?.required &&
+      countersign.notify.length === 0 &&
+      !p.people.some((person) => person.roles.includes(countersign.role) && (person.slack || person.teams))
+    )
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['certificate', 'countersignature', 'required'],
+        message: `Nobody can be paged to countersign: give a person the ${countersign.role} role (with a Slack or Teams ID), or name contacts in notify`,
+      });
     p.watchdog.notify.forEach((n, j) => {
       if (!names.has(n) || n === 'responders')
         ctx.addIssue({

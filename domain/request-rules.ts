@@ -2,11 +2,13 @@ import type { ActionEnvelope, RequestAction } from './actions.js';
 import { requestWarnings, type BedRequestInput } from './bed-request.js';
 import { ACTION_ROLES, hasRole, isResponderFor } from './authorise.js';
 import { certificateText, type CertificateTemplate } from './certificate.js';
+import { countersignRefusal, countersignatureLine } from './countersignature.js';
 import { FailureCode, type Refusal } from './failures.js';
 import { screenStayExplanation } from './legal/note-16d-screen.js';
-import type { OutcomeCode, StayReason } from './outcomes.js';
+import type { OutcomeCode } from './outcomes.js';
 import { SYSTEM_ACTOR, type Actor, type RoleGrant } from './people.js';
 import type { RequestStatus, RequestView, Route } from './request-view.js';
+import { formatLocal } from './time-windows.js';
 
 /**
  * The role × action × state rules of a bed request. The workflow applies them authoritatively
@@ -209,6 +211,9 @@ function checkState(view: RequestView, action: RequestAction, nowIso: string): R
       return null;
     case 'cancel':
       return null;
+    case 'countersign':
+      // Who and which certificate: countersignRefusal, in checkAction (it needs the actor).
+      return null;
   }
 }
 
@@ -222,7 +227,12 @@ export function checkAction(
   envelope: ActionEnvelope,
   nowIso: string,
 ): Refusal | null {
-  return checkRole(view, grants, envelope.action) ?? checkState(view, envelope.action, nowIso);
+  return (
+    checkRole(view, grants, envelope.action) ??
+    checkState(view, envelope.action, nowIso) ??
+    // An inspector's countersignature (domain/countersignature.ts): never the certifying sergeant's.
+    (envelope.action.kind === 'countersign' ? countersignRefusal(view, envelope.actor) : null)
+  );
 }
 
 /**
@@ -349,6 +359,11 @@ export function applyAction(
      * is not the end"). False only when replaying histories recorded before that (the stay ended them).
      */
     stayContinues?: boolean;
+    /**
+     * The protocol asks an inspector to countersign the certificate (docs/legal-rules.md,
+     * "Countersignature by an inspector"): a stay's certificate is then awaiting countersignature.
+     */
+    countersignRequired?: boolean;
   } = {},
 ): RequestView {
   const { actor, action } = envelope;
@@ -413,7 +428,16 @@ export function applyAction(
         template: options.certificate,
       });
       if (options.stayContinues) {
-        next.stay = { code, at: nowIso, by: actor, reason: action.reason, certificate };
+        next.stay = {
+          code,
+          at: nowIso,
+          by: actor,
+          reason: action.reason,
+          certificate,
+          ...(options.countersignRequired
+            ? { countersignature: { status: 'awaiting' as const, pagedAt: [] } }
+            : {}),
+        };
       } else {
         next.outcome = { code, at: nowIso, by: actor, stayReason: action.reason, certificate };
       }
@@ -443,6 +467,18 @@ export function applyAction(
         leftCellsFor: action.leftFor,
       };
       break;
+    case 'countersign': {
+      // Checked first (countersignRefusal): a stay awaiting countersignature.
+      const stay = view.stay;
+      if (!stay) break;
+      const pagedAt = stay.countersignature?.pagedAt ?? [];
+      next.stay = {
+        ...stay,
+        certificate: `${stay.certificate}\n${countersignatureLine(actor, formatLocal(nowIso, options.timeZone ?? 'Europe/London'))}`,
+        countersignature: { status: 'countersigned', by: actor, at: nowIso, pagedAt },
+      };
+      break;
+    }
     case 'cancel':
       next.outcome = {
         code: outcomeFor(view, action),
@@ -465,8 +501,27 @@ export function applyAction(
 }
 
 /** A recorded stay's reason and certificate, kept on the outcome when the held child leaves. */
-function stayFacts(view: RequestView): { stayReason?: StayReason; certificate?: string } {
-  return view.stay ? { stayReason: view.stay.reason, certificate: view.stay.certificate } : {};
+function stayFacts(
+  view: RequestView,
+): Pick<NonNullable<RequestView['outcome']>, 'stayReason' | 'certificate' | 'certificateCountersignature'> {
+  if (!view.stay) return {};
+  const { reason, certificate, countersignature } = view.stay;
+  return {
+    stayReason: reason,
+    certificate,
+    ...(countersignature ? { certificateCountersignature: countersignature } : {}),
+  };
+}
+
+/** The inspectors were paged (again) to countersign the certificate. */
+export function applyCountersignPage(view: RequestView, nowIso: string): RequestView {
+  const c = view.stay?.countersignature;
+  if (!view.stay || c?.status !== 'awaiting') return view;
+  return {
+    ...view,
+    updatedAt: nowIso,
+    stay: { ...view.stay, countersignature: { ...c, pagedAt: [...c.pagedAt, nowIso] } },
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Transport } from './actions.js';
+import type { Countersignature } from './countersignature.js';
 import type { Accommodation, RequestWarning } from './bed-request.js';
 import type { LeftCellsFor } from './held-in-custody.js';
 import type { CancelReason, DeclineReason, OutcomeCode, StayReason } from './outcomes.js';
@@ -70,6 +71,11 @@ export interface RequestView {
     by: Actor;
     reason: StayReason;
     certificate: string;
+    /**
+     * Set when the protocol asks an inspector to countersign the certificate (docs/legal-rules.md,
+     * "Countersignature by an inspector"): awaiting it, the certificate is not final.
+     */
+    countersignature?: Countersignature;
   };
   /**
    * A repeat child (docs/legal-rules.md, "Repeat detention"): earlier post-charge detentions of
@@ -91,6 +97,8 @@ export interface RequestView {
     cancelReason?: CancelReason;
     /** The s.38(6) certificate text produced for court, when the child stayed. */
     certificate?: string;
+    /** The certificate's countersignature, when the protocol asked for one (awaiting or given). */
+    certificateCountersignature?: Countersignature;
     /** When the child really left the police cells (absent in outcomes recorded before it existed). */
     leftCellsAt?: string;
     /** Nobody recorded when the child left: the time is inferred (the court sitting, or the click). */

@@ -104,6 +104,12 @@ export interface ProtocolSnapshot {
   hostAuthority?: { id: string; name: string; destinations: Destination[] };
   /** Shift changes (protocol `shiftHandover`); absent in older snapshots: no handover. */
   handover?: { enabled: boolean; handBack: boolean };
+  /**
+   * An inspector countersigns a stay's certificate (protocol `certificate.countersignature`,
+   * domain/countersignature.ts): page every person with `role` and the `notify` contacts, again
+   * every `repageMs`. Absent (not required, or an older snapshot): the certificate is final at once.
+   */
+  countersignature?: { role: 'inspector'; repageMs?: number; notify: string[] };
 }
 
 export class RoutingError extends Error {
@@ -158,7 +164,16 @@ export function snapshotFor(
     protocol.courtSitting.warnBefore !== undefined
       ? { beforeMs: protocol.courtSitting.warnBefore, notify: [...protocol.courtSitting.notify] }
       : undefined;
+  const countersign = protocol.certificate?.countersignature;
+  const countersignature = countersign?.required
+    ? {
+        role: countersign.role,
+        ...(countersign.pageAfter !== undefined ? { repageMs: countersign.pageAfter } : {}),
+        notify: [...countersign.notify],
+      }
+    : undefined;
   const named = new Set([
+    ...(countersignature?.notify ?? []),
     ...steps.flatMap((s) => s.notify),
     ...(overnight?.notify ?? []),
     ...held.reviewNotify,
@@ -193,6 +208,7 @@ export function snapshotFor(
     held,
     handover: { enabled: protocol.shiftHandover.enabled, handBack: protocol.shiftHandover.handBack },
     ...(courtWarning ? { courtWarning } : {}),
+    ...(countersignature ? { countersignature } : {}),
     ...(routing.outOfArea && protocol.outOfArea.courtesyNotice && host
       ? {
           hostAuthority: {

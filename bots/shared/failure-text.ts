@@ -128,6 +128,16 @@ const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
   [FailureCode.StayAlreadyRecorded]: (x) =>
     `A stay is already recorded on this request${byAt(x)}, and its certificate produced. The child is ` +
     'held and a bed is still sought: confirm a transfer if one is found, or record when the child left the cells.',
+  [FailureCode.NoCertificateToCountersign]: () =>
+    'There is no certificate to countersign on this request: no stay has been recorded. Nothing was changed.',
+  [FailureCode.CountersignNotRequired]: () =>
+    'This certificate does not need a countersignature: the force protocol did not ask for one when the ' +
+    'stay was recorded. Nothing was changed.',
+  [FailureCode.CertificateAlreadyCountersigned]: (x) =>
+    `The certificate was already countersigned${byAt(x)}. Nothing more was changed.`,
+  [FailureCode.CountersignOwnCertificate]: () =>
+    'You certified this stay, so you cannot countersign your own certificate: the force protocol asks ' +
+    'for a second officer, an inspector. Another inspector has been paged. Nothing was changed.',
   [FailureCode.LeftCellsInFuture]: () =>
     'The time the child left the cells is in the future. Record it once the child has left.',
   [FailureCode.InvalidInput]: (x) =>

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { TRANSPORT_LABELS } from '../../domain/actions.js';
 import type { Accommodation, RequestWarning } from '../../domain/bed-request.js';
 import type { RequestEvent } from '../../domain/chat-port.js';
+import type { Countersignature } from '../../domain/countersignature.js';
 import { formatDuration } from '../../domain/durations.js';
 import { LEFT_CELLS_FOR_LABELS } from '../../domain/held-in-custody.js';
 import {
@@ -171,6 +172,8 @@ export function timelineLines(view: RequestView, zone: string = DEFAULT_ZONE): s
   for (const m of view.handovers ?? [])
     lines.push(`Moved ${t(m.at)} at the shift change: from ${ROUTE_LABELS[m.from]} to ${ROUTE_LABELS[m.to]}`);
   if (view.stay) lines.push(stayText(view, zone));
+  const countersignature = view.stay?.countersignature ?? view.outcome?.certificateCountersignature;
+  if (countersignature) lines.push(countersignatureText(countersignature, zone));
   const reviews = view.reviews ?? [];
   const lastReview = reviews.at(-1);
   if (lastReview) lines.push(`Review pages while held: ${reviews.length}, the last ${t(lastReview.at)}`);
@@ -190,6 +193,23 @@ export function stayText(view: RequestView, zone: string = DEFAULT_ZONE): string
   return (
     `Stay recorded ${formatTime(s.at, zone)} by ${actorName(s.by)}: ${STAY_REASON_LABELS[s.reason]}. ` +
     'Certificate produced; the child is held and a bed is still sought.'
+  );
+}
+
+/**
+ * Where the certificate's countersignature stands (a protocol option: domain/countersignature.ts):
+ * "Certificate countersigned by Insp. X at 23:40 (Mon 18 Feb 2013)", or awaiting it.
+ */
+export function countersignatureText(c: Countersignature, zone: string = DEFAULT_ZONE): string {
+  if (c.status === 'countersigned') {
+    const at = DateTime.fromISO(c.at, { setZone: true }).setZone(zone);
+    const when = at.isValid ? `${at.toFormat('HH:mm')} (${at.toFormat('ccc d LLL yyyy')})` : c.at;
+    return `Certificate countersigned by ${actorName(c.by)} at ${when}`;
+  }
+  const paged = c.pagedAt.length;
+  return (
+    'Certificate awaiting an inspector’s countersignature: not final until countersigned' +
+    (paged > 0 ? ` (inspector paged ${paged === 1 ? 'once' : `${paged} times`})` : '')
   );
 }
 
@@ -279,6 +299,10 @@ export function eventText(view: RequestView, event: RequestEvent, zone: string =
         `${view.stay ? stayText(view, zone) : 'Stay recorded.'} Review pages go out until the child leaves ` +
         'the cells. Confirm a transfer if a bed is found, or record when the child left for court or was bailed.'
       );
+    case 'certificate_countersigned': {
+      const c = view.stay?.countersignature ?? view.outcome?.certificateCountersignature;
+      return c ? `${countersignatureText(c, zone)}.` : 'The certificate was countersigned.';
+    }
     case 'resolved':
       return outcomeText(view, zone);
   }

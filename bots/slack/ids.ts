@@ -19,6 +19,8 @@ export const ACTION_IDS = {
   recordLeftCells: 'concordat.record_left_cells',
   amendCourtSitting: 'concordat.amend_court_sitting',
   cancel: 'concordat.cancel',
+  /** An inspector countersigns the certificate (a protocol option: domain/countersignature.ts). */
+  countersign: 'concordat.countersign',
 } as const;
 
 /** Modal callback IDs. */

@@ -8,6 +8,7 @@ import { DecisionClock, waitForTimerOr } from './clock.js';
 import { audit } from './effects.js';
 import { escalate } from './escalate.js';
 import { courtWarningDueAt, sendCourtWarning } from './court.js';
+import { countersignDueAt, repageInspectors } from './countersign.js';
 import { handOver, handoverDueAt } from './handover.js';
 import { endAssumed, heldEndMs, isHeld, reviewDueAt, sendReview } from './held.js';
 import { actionSignal, stateQuery, type BedRequestWorkflowInput } from './messages.js';
@@ -140,6 +141,12 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
       await sendCourtWarning(r, now);
       continue;
     }
+    // The certificate still awaits an inspector's countersignature (countersign.ts): page again.
+    const countersignAt = countersignDueAt(r);
+    if (countersignAt !== null && countersignAt <= now) {
+      await repageInspectors(r, now);
+      continue;
+    }
     const info = workflowInfo();
     if (info.continueAsNewSuggested || (wokeByTimer && info.historyLength >= continueAt)) {
       const state: ContinuedBedRequest = {
@@ -154,6 +161,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
         runs: runs + 1,
         clockFloorMs: clock.latestMs,
         ...(r.handover !== undefined ? { handover: r.handover } : {}),
+        ...(r.countersign !== undefined ? { countersign: r.countersign } : {}),
       };
       log.info('Continuing as new', { historyLength: info.historyLength, runs: runs + 1 });
       await continueAsNew<typeof bedRequestWorkflow>({
@@ -170,6 +178,7 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
       review ?? endMs,
       shift ?? endMs,
       warnAt ?? endMs,
+      countersignAt ?? endMs,
       endMs,
     );
     if (logical) {

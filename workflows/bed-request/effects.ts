@@ -100,6 +100,16 @@ export async function updateCards(run: RunState, includePages = false): Promise<
         }),
       );
     }
+    // The inspectors' cards for the certificate's countersignature (countersign.ts).
+    for (const page of run.countersign?.pages ?? []) {
+      jobs.push(
+        deliverAll(run, page.step, page.destinations, {
+          kind: 'request_card',
+          audience: 'inspector',
+          view: v,
+        }),
+      );
+    }
   }
   await Promise.all(jobs);
 }

@@ -40,6 +40,7 @@ export async function openRequest(
       clock,
     };
     if (handover !== undefined) run.handover = handover;
+    if (input.continued.countersign) run.countersign = input.continued.countersign;
     onReady(run);
     return run;
   }

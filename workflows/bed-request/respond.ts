@@ -2,10 +2,12 @@ import { log, patched } from '@temporalio/workflow';
 import { actionEnvelopeSchema, type ActionEnvelope } from '../../domain/actions.js';
 import { rolesFor } from '../../domain/authorise.js';
 import type { RequestEvent } from '../../domain/chat-port.js';
+import { certificateFingerprint } from '../../domain/countersignature.js';
 import { FailureCode } from '../../domain/failures.js';
 import { stayAuditFacts } from '../../domain/outcomes.js';
 import { applyAction, checkAction, stayExplanationRefusal } from '../../domain/request-rules.js';
 import { onStateChange } from '../escalation/ladder.js';
+import { addInspectorPage, countersignRequired } from './countersign.js';
 import { audit, note, refuse, updateCards } from './effects.js';
 import { records } from './activities.js';
 import { LIVE_ROSTER_PATCH } from './handover.js';
@@ -60,10 +62,13 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
   const { action } = envelope;
   // A stay is not the end (held.ts): histories recorded before it replay with the stay ending them.
   const stayContinues = action.kind === 'record_stay' && patched(STAY_CONTINUES_PATCH);
+  // An inspector countersigns the certificate where the protocol asks (countersign.ts).
+  const countersign = stayContinues && countersignRequired(run);
   const view = applyAction(before, envelope, at, {
     timeZone: run.snapshot.timeZone,
     stayContinues,
     certificate: run.snapshot.certificate,
+    countersignRequired: countersign,
   });
   run.view = view;
   run.lastChangeAtMs = Date.parse(at);
@@ -96,6 +101,18 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
       accommodation: action.arrangedOutsideChat.accommodation,
     });
   if (action.kind === 'cancel') data.reason = action.reason;
+  if (action.kind === 'record_stay' && countersign) data.countersignature = 'awaiting';
+  // Which certificate was countersigned: who certified it, when, its reason and a fingerprint of
+  // its text (the text itself is personal data and stays out of the audit log).
+  if (action.kind === 'countersign' && before.stay)
+    Object.assign(data, {
+      certifiedBy: before.stay.by.userId,
+      certifiedAt: before.stay.at,
+      stayReason: before.stay.reason,
+      fingerprint: certificateFingerprint(before.stay.certificate),
+      countersignedAt: at,
+      pages: before.stay.countersignature?.pagedAt.length ?? 0,
+    });
   if (view.outcome) data.outcome = view.outcome.code;
 
   const event: RequestEvent | null =
@@ -113,7 +130,12 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
                 ? { type: 'stay_recorded' }
                 : action.kind === 'amend_court_sitting'
                   ? { type: 'court_sitting_amended' }
-                  : null; // resolving actions get their note when the outcome is recorded
+                  : action.kind === 'countersign'
+                    ? { type: 'certificate_countersigned' }
+                    : null; // resolving actions get their note when the outcome is recorded
+
+  // The first inspectors' page goes with the stay's cards (updateCards posts it).
+  if (countersign) await addInspectorPage(run, Date.parse(at));
 
   await Promise.all([
     audit(run, action.kind, envelope.actor, data, `${run.workflowId}:action:${envelope.actionId}`),

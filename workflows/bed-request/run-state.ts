@@ -3,7 +3,7 @@ import type { RequestView } from '../../domain/request-view.js';
 import type { ProtocolSnapshot } from '../../domain/routing.js';
 import type { LadderFacts, LadderProgress } from '../escalation/ladder.js';
 import type { DecisionClock } from './clock.js';
-import type { SentPage } from './state.js';
+import type { CountersignProgress, SentPage } from './state.js';
 
 /** Card step keys: the same key on every update, so each card is edited in place. */
 export const STEP = {
@@ -14,6 +14,8 @@ export const STEP = {
   /** The repeat-child alert sent when the request opens (item 1 of docs/legal-rules.md, "Repeat detention"). */
   repeatAtStart: 'repeat-alert:start',
   review: (n: number) => `review:${n}`,
+  /** The inspectors' card asking for the certificate's countersignature, once per page. */
+  countersign: (n: number) => `countersign:${n}`,
   note: (n: number) => `note:${n}`,
   page: (key: string, occurrence: number) => `esc:${key}:${occurrence}`,
 } as const;
@@ -36,6 +38,8 @@ export interface RunState {
   clock: DecisionClock;
   /** The next shift change (handover.ts); null or absent when none is planned. */
   handover?: NextHandover | null;
+  /** The inspectors' pages for the certificate's countersignature (countersign.ts). */
+  countersign?: CountersignProgress;
 }
 
 export function iso(ms: number): string {

@@ -14,6 +14,14 @@ export interface SentPage {
   minutesOpen: number;
 }
 
+/** The inspectors paged for a certificate's countersignature (countersign.ts). */
+export interface CountersignProgress {
+  /** When to page them again (null: not again). */
+  nextAtMs: number | null;
+  /** The cards sent, one per page, each updated in place as the request changes. */
+  pages: Array<{ step: string; destinations: Destination[] }>;
+}
+
 /**
  * Everything a bed request carries across continue-as-new. It holds no identity of the child:
  * after registration the workflow knows the child only by the opaque case reference.
@@ -35,4 +43,6 @@ export interface ContinuedBedRequest {
   clockFloorMs?: number;
   /** The next shift change planned (handover.ts). */
   handover?: NextHandover | null;
+  /** The inspectors' pages for a certificate's countersignature (countersign.ts). */
+  countersign?: CountersignProgress;
 }

@@ -6,6 +6,7 @@ import { amendCourtSittingButton } from './amend-court-sitting.js';
 import { answerInfoButton } from './answer-info.js';
 import { cancelButton } from './cancel.js';
 import { confirmTransferButton } from './confirm-transfer.js';
+import { countersignButton } from './countersign.js';
 import { declineButton } from './decline.js';
 import { offerBedButton } from './offer-bed.js';
 import { recordLeftCellsButton } from './record-left-cells.js';
@@ -28,4 +29,5 @@ export function register(app: App, deps: SlackBotDeps): void {
   on(ACTION_IDS.recordLeftCells, recordLeftCellsButton(deps));
   on(ACTION_IDS.amendCourtSitting, amendCourtSittingButton(deps));
   on(ACTION_IDS.cancel, cancelButton(deps));
+  on(ACTION_IDS.countersign, countersignButton(deps));
 }

@@ -20,6 +20,7 @@ const ROLE_WORDS: Record<RoleGrant['role'], string> = {
   escalation: 'escalation contact',
   lead: 'strategic lead',
   admin: 'administrator',
+  inspector: 'inspector',
 };
 
 /** The App Home tab, a pure function of the rows, their views and the time. */

@@ -3,6 +3,7 @@ import type { RoleGrant } from '../../../domain/people.js';
 import type { RequestView } from '../../../domain/request-view.js';
 import {
   DEFAULT_ZONE,
+  countersignatureText,
   factPairs,
   formatTime,
   outOfAreaLine,
@@ -27,7 +28,7 @@ import {
   type SlackMessage,
 } from './kit.js';
 
-export type Audience = 'responder' | 'custody';
+export type Audience = 'responder' | 'custody' | 'inspector';
 
 /** The block ID of the card's buttons. */
 export const CARD_ACTIONS_BLOCK = 'concordat.card_actions';
@@ -53,6 +54,7 @@ const BUTTON_IDS: Record<OfferedKind, string> = {
   record_left_cells: ACTION_IDS.recordLeftCells,
   amend_court_sitting: ACTION_IDS.amendCourtSitting,
   cancel: ACTION_IDS.cancel,
+  countersign: ACTION_IDS.countersign,
 };
 
 /**
@@ -79,15 +81,24 @@ export function requestCard(
   const status = statusLabel(view);
   const warnings = [outOfAreaLine(view), ...warningLines(view)].filter((l): l is string => l !== null);
   const timeline = timelineLines(view, zone);
+  // The sergeant's card, and the inspector's (the certificate to countersign: domain/countersignature.ts).
   const certificate =
-    audience === 'custody' && (view.outcome?.certificate ?? view.stay?.certificate)
+    audience !== 'responder' && (view.outcome?.certificate ?? view.stay?.certificate)
       ? section(
           `*s.38(6) certificate for court*\n\`\`\`${esc(view.outcome?.certificate ?? view.stay?.certificate ?? '')}\`\`\``,
         )
       : null;
+  const countersignature = view.stay?.countersignature ?? view.outcome?.certificateCountersignature;
   const blocks: Block[] = compact([
     header(titleText(view)),
     section(`${STATUS_EMOJI[view.status]} *${esc(status)}*`, 'concordat.status'),
+    countersignature
+      ? section(
+          `${countersignature.status === 'countersigned' ? ':white_check_mark:' : ':hourglass_flowing_sand:'} ` +
+            `*${esc(countersignatureText(countersignature, zone))}*`,
+          'concordat.countersignature',
+        )
+      : null,
     ...fields(factPairs(view, zone)),
     context(warnings.map((w) => `:warning: ${esc(w)}`)),
     divider(),
@@ -98,12 +109,18 @@ export function requestCard(
       `Updated ${esc(formatTime(view.updatedAt, zone))}. ` +
         (audience === 'responder'
           ? 'The child’s identity is not shown here: use View details.'
-          : 'This thread follows the request.'),
+          : audience === 'inspector'
+            ? 'The force protocol asks an inspector, not the certifying sergeant, to countersign the certificate.'
+            : 'This thread follows the request.'),
     ]),
   ]);
   const who = audience === 'responder' ? `for ${view.localAuthorityName}` : `at ${view.custodySuiteName}`;
+  const ask =
+    audience === 'inspector' && countersignature?.status === 'awaiting'
+      ? ': countersign the s.38(6) certificate'
+      : '';
   return {
-    text: `Bed request ${view.caseRef} ${who}: ${status}`,
+    text: `Bed request ${view.caseRef} ${who}${ask}: ${status}`,
     blocks,
   };
 }

@@ -18,6 +18,7 @@ const ROLE_WORDS: Record<RoleGrant['role'], string> = {
   escalation: 'escalation contact',
   lead: 'strategic lead',
   admin: 'administrator',
+  inspector: 'inspector',
 };
 
 /**

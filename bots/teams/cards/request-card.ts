@@ -17,6 +17,7 @@ import {
   ACCOMMODATION_LABELS,
   DEFAULT_ZONE,
   ageText,
+  countersignatureText,
   factPairs,
   outOfAreaLine,
   statusLabel,
@@ -405,7 +406,7 @@ function cancelForm(label: string, r: Record<string, string>): CardAction {
  */
 export function cardActions(
   view: RequestView,
-  audience: 'responder' | 'custody',
+  audience: 'responder' | 'custody' | 'inspector',
   nowIso: string,
   zone: string,
   grants?: readonly RoleGrant[],
@@ -435,6 +436,8 @@ export function cardActions(
         return stayForm(view, a.label, r);
       case 'cancel':
         return cancelForm(a.label, r);
+      case 'countersign':
+        return execute(a.label, VERBS.countersign, r, 'positive');
     }
   });
 }
@@ -490,7 +493,28 @@ export function requestCard(view: RequestView, options: RequestCardOptions): Ada
   );
   // The certificate is produced when the stay is recorded, while the child is still held.
   const certificate = view.outcome?.certificate ?? view.stay?.certificate;
-  if (options.audience === 'custody' && certificate) {
+  const countersignature = view.stay?.countersignature ?? view.outcome?.certificateCountersignature;
+  if (countersignature && options.audience !== 'responder') {
+    body.push(
+      container(
+        [
+          text(countersignatureText(countersignature, zone), { weight: 'bolder' }),
+          ...(options.audience === 'inspector'
+            ? [
+                text(
+                  'The force protocol asks an inspector, not the certifying sergeant, to countersign the certificate.',
+                  { isSubtle: true },
+                ),
+              ]
+            : []),
+        ],
+        countersignature.status === 'countersigned' ? 'good' : 'warning',
+        'countersignature',
+      ),
+    );
+  }
+  // The sergeant's card, and the inspector's (the certificate to countersign).
+  if ((options.audience === 'custody' || options.audience === 'inspector') && certificate) {
     body.push(
       container([
         text('Certificate for court (s.38(6))', { weight: 'bolder' }),

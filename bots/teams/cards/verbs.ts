@@ -18,6 +18,8 @@ export const VERBS = {
   recordLeftCells: 'record_left_cells',
   amendCourtSitting: 'amend_court_sitting',
   cancel: 'cancel',
+  /** An inspector countersigns the certificate (a protocol option: domain/countersignature.ts). */
+  countersign: 'countersign',
 } as const;
 
 export const ACTION_VERBS = [
@@ -31,9 +33,10 @@ export const ACTION_VERBS = [
   VERBS.recordLeftCells,
   VERBS.amendCourtSitting,
   VERBS.cancel,
+  VERBS.countersign,
 ] as const;
 
-export const audienceSchema = z.enum(['responder', 'custody', 'page']);
+export const audienceSchema = z.enum(['responder', 'custody', 'page', 'inspector']);
 export type CardAudience = z.infer<typeof audienceSchema>;
 
 /** What every request-card button carries (inputs come alongside, keyed by INPUTS ids). */

@@ -6,6 +6,7 @@ import {
   answerInfoSchema,
   cancelSchema,
   confirmTransferSchema,
+  countersignSchema,
   declineSchema,
   offerBedSchema,
   recordLeftCellsSchema,
@@ -77,6 +78,7 @@ function actionPayload(
 ): { payload: unknown; problems: string[] } {
   switch (verb) {
     case 'acknowledge':
+    case 'countersign':
       return { payload: { kind: verb }, problems: [] };
     case 'offer_bed':
       return {
@@ -190,6 +192,7 @@ const ACTION_SCHEMAS: Record<ActionVerb, z.ZodTypeAny> = {
   record_left_cells: recordLeftCellsSchema,
   amend_court_sitting: amendCourtSittingSchema,
   cancel: cancelSchema,
+  countersign: countersignSchema,
 };
 
 /**
