@@ -289,6 +289,19 @@ ALTER TABLE requests ADD COLUMN ethnicity text CHECK (ethnicity IN (
 ALTER TABLE requests ADD COLUMN sex text CHECK (sex IN ('0', '1', '2', '9'));
 `,
   },
+  {
+    version: 10,
+    name: 'certificate countersignature',
+    // An inspector's countersignature of the s.38(6) certificate, where the force's protocol asks
+    // for one (docs/legal-rules.md, "Countersignature by an inspector"; not a requirement of the
+    // law): 'countersigned' or 'awaiting' (the child left before anyone countersigned), and when.
+    // NULL: not asked for, or no certificate. Who countersigned is in actors.countersigned.
+    sql: `
+ALTER TABLE outcomes ADD COLUMN certificate_countersignature text
+  CHECK (certificate_countersignature IN ('awaiting', 'countersigned'));
+ALTER TABLE outcomes ADD COLUMN certificate_countersigned_at timestamptz;
+`,
+  },
 ];
 
 const LEDGER = `
