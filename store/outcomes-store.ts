@@ -34,6 +34,13 @@ export interface OutcomeRecord {
   cancelReason?: string;
   declineReasons: string[];
   certificate?: string;
+  /**
+   * The inspector's countersignature of the certificate, where the protocol asked for one
+   * (migration 10): `awaiting` when the child left before anyone countersigned. Absent: not asked.
+   * Who countersigned is `actors.countersigned`.
+   */
+  certificateCountersignature?: 'awaiting' | 'countersigned';
+  certificateCountersignedAt?: string;
   /** Who did what: actor per step (acknowledged, offered, resolved…). */
   actors: Record<string, Actor>;
 }
@@ -66,6 +73,8 @@ interface OutcomeRow {
   decline_reasons: string[];
   actors: Record<string, Actor>;
   certificate_enc: string | null;
+  certificate_countersignature: 'awaiting' | 'countersigned' | null;
+  certificate_countersigned_at: Date | string | null;
 }
 
 export const certificateContext = (workflowId: string) => `outcomes.certificate_enc:${workflowId}`;
@@ -86,11 +95,12 @@ export class SqlOutcomesStore implements OutcomesStore {
         `INSERT INTO outcomes (workflow_id, outcome, custody_suite_id, local_authority_id, charged_at,
            requested_at, acknowledged_at, bed_offered_at, ended_at, left_custody_at, escalation_level,
            overnight, weekend, stay_reason, cancel_reason, decline_reasons, actors, certificate_enc,
-           left_cells_at, left_cells_assumed, left_cells_for, transfer_arranged_outside_chat)
+           left_cells_at, left_cells_assumed, left_cells_for, transfer_arranged_outside_chat,
+           certificate_countersignature, certificate_countersigned_at)
          SELECT r.workflow_id, $2, r.custody_suite_id, r.local_authority_id, $3::timestamptz,
            $4::timestamptz, $5::timestamptz, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9,
            $10, $11, $12, $13, $14::text::jsonb, $15::text::jsonb, $16,
-           $17::timestamptz, $18::boolean, $19, $20::boolean
+           $17::timestamptz, $18::boolean, $19, $20::boolean, $21, $22::timestamptz
          FROM requests r WHERE r.workflow_id = $1
          ON CONFLICT (workflow_id) DO NOTHING
          RETURNING workflow_id`,
@@ -115,6 +125,8 @@ export class SqlOutcomesStore implements OutcomesStore {
           outcome.leftCellsAssumed ?? null,
           outcome.leftCellsFor ?? null,
           outcome.transferArrangedOutsideChat ?? null,
+          outcome.certificateCountersignature ?? null,
+          outcome.certificateCountersignedAt ?? null,
         ],
       );
       if (inserted.length > 0) {
@@ -139,7 +151,7 @@ export class SqlOutcomesStore implements OutcomesStore {
       `SELECT workflow_id, outcome, charged_at, requested_at, acknowledged_at, bed_offered_at, ended_at,
          left_custody_at, escalation_level, overnight, weekend, stay_reason, cancel_reason,
          decline_reasons, actors, certificate_enc, left_cells_at, left_cells_assumed, left_cells_for,
-         transfer_arranged_outside_chat
+         transfer_arranged_outside_chat, certificate_countersignature, certificate_countersigned_at
        FROM outcomes WHERE workflow_id = $1`,
       [workflowId],
     );
@@ -149,6 +161,7 @@ export class SqlOutcomesStore implements OutcomesStore {
     const bedOfferedAt = toIsoOrUndefined(r.bed_offered_at);
     const leftCustodyAt = toIsoOrUndefined(r.left_custody_at);
     const leftCellsAt = toIsoOrUndefined(r.left_cells_at);
+    const countersignedAt = toIsoOrUndefined(r.certificate_countersigned_at);
     return {
       workflowId: r.workflow_id,
       outcome: r.outcome,
@@ -179,6 +192,10 @@ export class SqlOutcomesStore implements OutcomesStore {
             ),
           }
         : {}),
+      ...(r.certificate_countersignature !== null
+        ? { certificateCountersignature: r.certificate_countersignature }
+        : {}),
+      ...(countersignedAt ? { certificateCountersignedAt: countersignedAt } : {}),
       actors: r.actors,
     };
   }

@@ -47,6 +47,9 @@ export function buildOutcomeRecord(view: RequestView, timeZone: string): Outcome
   const lastDecline = view.declines[view.declines.length - 1];
   if (lastDecline) actors.declined = lastDecline.by;
   if (view.stay) actors.stayed = view.stay.by;
+  // The certificate's countersignature, where the protocol asked for one (countersign.ts).
+  const countersignature = o.certificateCountersignature;
+  if (countersignature?.status === 'countersigned') actors.countersigned = countersignature.by;
   return {
     workflowId: view.workflowId,
     outcome: o.code,
@@ -70,6 +73,10 @@ export function buildOutcomeRecord(view: RequestView, timeZone: string): Outcome
     ...(o.cancelReason ? { cancelReason: o.cancelReason } : {}),
     declineReasons: view.declines.map((d) => d.reason),
     ...(o.certificate ? { certificate: o.certificate } : {}),
+    ...(countersignature ? { certificateCountersignature: countersignature.status } : {}),
+    ...(countersignature?.status === 'countersigned'
+      ? { certificateCountersignedAt: countersignature.at }
+      : {}),
     actors,
   };
 }
