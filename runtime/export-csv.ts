@@ -35,7 +35,9 @@ import type { SqlClient, SqlExecutor } from '../store/sql-client.js';
  *   identifies the child inside police systems, is written only on request (internal use). No
  *   name, date of birth, PNC ID, pseudonym, certificate or free text is ever read.
  * - the aggregate export, to share beyond the partnership: counts by month × custody suite × local
- *   authority × outcome group × accommodation × age band, with the digest's cell suppression.
+ *   authority × outcome group × accommodation × age band, and by ethnic group and by sex (each
+ *   with the outcome group: docs/demographics.md), with the digest's cell suppression. Ethnicity
+ *   and sex are never in the row-level file.
  *
  * Both are RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote, CR
  * or LF, and quotes doubled inside quoted fields.
@@ -328,6 +330,8 @@ export const AGGREGATE_COLUMNS = [
   'outcome_group',
   'accommodation_requested',
   'age_band',
+  'ethnic_group',
+  'sex',
   'requests',
   'breakdown',
 ] as const;
@@ -377,6 +381,8 @@ export async function exportAggregateCsv(
           r.outcomeGroup,
           r.accommodation,
           r.ageBand,
+          r.ethnicGroup,
+          r.sex,
           r.shown,
           r.breakdown,
         ]),

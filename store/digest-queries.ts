@@ -623,13 +623,16 @@ export interface AggregateCount {
   accommodation: string;
   age: number;
   outcome: OutcomeCode | null;
+  /** The child's ethnicity and sex codes (migration 9); NULL: not recorded. */
+  ethnicity: string | null;
+  sex: string | null;
   count: number;
 }
 
 /**
  * Requests by charge bucket × suite × local authority × accommodation requested × age × outcome
- * (NULL while open), leaving out those entered in error: a few hundred rows for a year, which
- * the caller groups and protects (domain/digest/aggregate-table.ts).
+ * (NULL while open) × ethnicity and sex codes, leaving out those entered in error: a few hundred
+ * rows for a year, which the caller groups and protects (domain/digest/aggregate-table.ts).
  */
 export async function aggregateCounts(
   db: SqlClient,
@@ -645,15 +648,18 @@ export async function aggregateCounts(
     accommodation: string;
     age: number;
     outcome: OutcomeCode | null;
+    ethnicity: string | null;
+    sex: string | null;
     n: number;
   }>(
     db,
     `SELECT width_bucket(r.charged_at, $1::timestamptz[]) AS b, r.custody_suite_id AS suite,
-       r.local_authority_id AS la, r.accommodation, r.age, o.outcome, COUNT(*)::int AS n
+       r.local_authority_id AS la, r.accommodation, r.age, o.outcome, r.ethnicity, r.sex,
+       COUNT(*)::int AS n
      FROM requests r LEFT JOIN outcomes o ON o.workflow_id = r.workflow_id
      WHERE r.charged_at >= $2::timestamptz AND r.charged_at < $3::timestamptz
        AND o.outcome IS DISTINCT FROM ${IN_ERROR}
-     GROUP BY 1, 2, 3, 4, 5, 6`,
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
     [buckets.map((b) => b.from), first.from, last.to],
   );
   return rows.map((r) => ({
@@ -663,6 +669,8 @@ export async function aggregateCounts(
     accommodation: r.accommodation,
     age: Number(r.age),
     outcome: r.outcome,
+    ethnicity: r.ethnicity,
+    sex: r.sex,
     count: Number(r.n),
   }));
 }

@@ -1,3 +1,13 @@
+import {
+  ETHNIC_GROUPS,
+  ETHNICITY_CODES,
+  SEX_CODES,
+  SEX_GROUPS,
+  ethnicGroupOf,
+  sexGroupOf,
+  type EthnicityCode,
+  type SexCode,
+} from '../demographics.js';
 import { DETAINED_OUTCOMES, type OutcomeCode } from '../outcomes.js';
 import { disclosedCells, protectTable, TableBuilder } from './disclosure.js';
 import { TRANSFERRED_OUTCOMES } from './figures.js';
@@ -17,6 +27,12 @@ import { COMPLEMENT, SUPPRESSED } from './suppression.js';
  * suppression cannot protect a month (every count in it small), the month is shown by margins
  * only, or by its total only, and its total row says so. No row adds months together, so months
  * are protected independently.
+ *
+ * Ethnicity and sex (docs/demographics.md) are not in the cross-classification: crossed with
+ * everything else nearly every cell would be one child. Each is a margin of its own (a month's
+ * requests by ethnic group, and by sex) and a two-way table with the outcome group (transferred,
+ * held…, by ethnic group), linked to the month's total and its outcome-group margins, and
+ * protected with them.
  */
 
 export const OUTCOME_GROUPS = [
@@ -56,6 +72,23 @@ export const AGGREGATE_DIMENSIONS = [
 ] as const;
 export type AggregateDimension = (typeof AGGREGATE_DIMENSIONS)[number];
 
+/** Margin-only dimensions, each crossed with the outcome group alone (docs/demographics.md). */
+export const DEMOGRAPHIC_AGGREGATE_DIMENSIONS = ['ethnicGroup', 'sex'] as const;
+export type DemographicAggregateDimension = (typeof DEMOGRAPHIC_AGGREGATE_DIMENSIONS)[number];
+/** Every column of a row's key, in the file's order. */
+export const AGGREGATE_KEY_DIMENSIONS = [
+  ...AGGREGATE_DIMENSIONS,
+  ...DEMOGRAPHIC_AGGREGATE_DIMENSIONS,
+] as const;
+export type AggregateKeyDimension = (typeof AGGREGATE_KEY_DIMENSIONS)[number];
+
+function knownEthnicity(code: string | null | undefined): EthnicityCode | null {
+  return code && (ETHNICITY_CODES as readonly string[]).includes(code) ? (code as EthnicityCode) : null;
+}
+function knownSex(code: string | null | undefined): SexCode | null {
+  return code && (SEX_CODES as readonly string[]).includes(code) ? (code as SexCode) : null;
+}
+
 /** What the store gives: requests in one finest cell of one month. */
 export interface AggregateInput {
   month: string;
@@ -64,11 +97,14 @@ export interface AggregateInput {
   accommodation: string;
   age: number;
   outcome: OutcomeCode | null;
+  /** The child's ethnicity and sex codes (NULL or absent: not recorded). */
+  ethnicity?: string | null;
+  sex?: string | null;
   count: number;
 }
 
 /** A row of the file: every dimension a value, or "all" in a margin or total row. */
-export type AggregateKey = { month: string } & Record<AggregateDimension, string>;
+export type AggregateKey = { month: string } & Record<AggregateKeyDimension, string>;
 
 export interface AggregateRow extends AggregateKey {
   count: number;
@@ -88,10 +124,18 @@ export const ALL = 'all';
 export const BREAKDOWNS = ['cells', 'margins', 'total'] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
 
+/** A month's requests by one demographic value and outcome group (the two-way tables). */
+type DemographicCells = Record<DemographicAggregateDimension, Map<string, Map<string, number>>>;
+
+function emptyDemographic(): DemographicCells {
+  return { ethnicGroup: new Map<string, Map<string, number>>(), sex: new Map<string, Map<string, number>>() };
+}
+
 function monthTable(
   month: string,
   details: ReadonlyArray<{ key: AggregateKey; count: number }>,
-  dimValues: Record<AggregateDimension, string[]>,
+  demographic: DemographicCells,
+  dimValues: Record<AggregateKeyDimension, string[]>,
   level: Breakdown,
 ): { t: TableBuilder; keys: Map<string, AggregateKey> } {
   const t = new TableBuilder();
@@ -102,6 +146,8 @@ function monthTable(
     outcomeGroup: ALL,
     accommodation: ALL,
     ageBand: ALL,
+    ethnicGroup: ALL,
+    sex: ALL,
     ...over,
   });
   const keys = new Map<string, AggregateKey>();
@@ -138,12 +184,43 @@ function monthTable(
             m.parts.map((x) => idOf(x.key)),
           );
   }
+  // Ethnicity and sex: a margin per value, adding up to the total, and a two-way table with the
+  // outcome group, whose rows add up to those margins and whose columns to the outcome margins.
+  for (const d of DEMOGRAPHIC_AGGREGATE_DIMENSIONS) {
+    const byValue = demographic[d];
+    const margins = dimValues[d].map((v) => {
+      const byGroup = byValue.get(v) ?? new Map<string, number>();
+      return {
+        v,
+        id: cell(
+          allKey({ [d]: v }),
+          [...byGroup.values()].reduce((a, n) => a + n, 0),
+        ),
+        byGroup,
+      };
+    });
+    t.partition(
+      total,
+      margins.map((m) => m.id),
+    );
+    const pairs = new Map<string, string[]>();
+    for (const m of margins) {
+      const ids = dimValues.outcomeGroup.map((g) => {
+        const id = cell(allKey({ [d]: m.v, outcomeGroup: g }), m.byGroup.get(g) ?? 0);
+        pairs.set(g, [...(pairs.get(g) ?? []), id]);
+        return id;
+      });
+      t.partition(m.id, ids);
+    }
+    for (const g of dimValues.outcomeGroup)
+      t.partition(idOf(allKey({ outcomeGroup: g })), pairs.get(g) ?? []);
+  }
   if (level === 'cells') for (const x of details) keys.set(idOf(x.key), x.key);
   return { t, keys };
 }
 
 function idOf(k: AggregateKey): string {
-  return [k.month, ...AGGREGATE_DIMENSIONS.map((d) => k[d])].join('|');
+  return [k.month, ...AGGREGATE_KEY_DIMENSIONS.map((d) => k[d])].join('|');
 }
 
 /**
@@ -158,8 +235,11 @@ export function aggregateTable(
   suppress = true,
 ): AggregateRow[] {
   const dimValues = Object.fromEntries(
-    AGGREGATE_DIMENSIONS.map((d) => [d, [...(values[d] ?? [])]]),
-  ) as Record<AggregateDimension, string[]>;
+    AGGREGATE_KEY_DIMENSIONS.map((d) => [d, [...((values as Record<string, readonly string[]>)[d] ?? [])]]),
+  ) as Record<AggregateKeyDimension, string[]>;
+  dimValues.ethnicGroup = [...ETHNIC_GROUPS];
+  dimValues.sex = [...SEX_GROUPS];
+  const demographic = new Map<string, DemographicCells>();
   for (const g of OUTCOME_GROUPS) if (!dimValues.outcomeGroup.includes(g)) dimValues.outcomeGroup.push(g);
   for (const a of ['non_secure', 'secure'])
     if (!dimValues.accommodation.includes(a)) dimValues.accommodation.push(a);
@@ -177,7 +257,18 @@ export function aggregateTable(
       outcomeGroup: og,
       accommodation: c.accommodation,
       ageBand: ageBandOf(c.age),
+      ethnicGroup: ALL,
+      sex: ALL,
     };
+    const demo: DemographicCells = demographic.get(c.month) ?? emptyDemographic();
+    demographic.set(c.month, demo);
+    const bump = (d: DemographicAggregateDimension, v: string) => {
+      const byGroup = demo[d].get(v) ?? new Map<string, number>();
+      byGroup.set(og, (byGroup.get(og) ?? 0) + c.count);
+      demo[d].set(v, byGroup);
+    };
+    bump('ethnicGroup', ethnicGroupOf(knownEthnicity(c.ethnicity)));
+    bump('sex', sexGroupOf(knownSex(c.sex)));
     for (const d of AGGREGATE_DIMENSIONS) if (!dimValues[d].includes(key[d])) dimValues[d].push(key[d]);
     const inMonth = cells.get(c.month) ?? new Map<string, { key: AggregateKey; count: number }>();
     const id = idOf(key);
@@ -194,14 +285,20 @@ export function aggregateTable(
     // Table redesign when cells alone cannot protect it (a month of four single requests: four
     // "<5" cells under a "<5" total must each be 1): first the cells go, then the margins.
     for (const level of BREAKDOWNS) {
-      const { t, keys } = monthTable(month, details, dimValues, level);
+      const { t, keys } = monthTable(
+        month,
+        details,
+        demographic.get(month) ?? emptyDemographic(),
+        dimValues,
+        level,
+      );
       const table = t.table();
       const p = suppress ? protectTable(table) : { primary: new Set<string>(), secondary: new Set<string>() };
       if (suppress && level !== 'total' && disclosedCells(table, p).length > 0) continue;
       for (const [id, k] of keys) {
         const count = t.values.get(id) ?? 0;
         const suppressed = p.primary.has(id) ? 'primary' : p.secondary.has(id) ? 'complementary' : null;
-        const isTotal = AGGREGATE_DIMENSIONS.every((d) => k[d] === ALL);
+        const isTotal = AGGREGATE_KEY_DIMENSIONS.every((d) => k[d] === ALL);
         out.push({
           ...k,
           count,

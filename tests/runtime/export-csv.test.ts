@@ -319,6 +319,9 @@ describeEachBackend('export on $name', (backend) => {
       outcome_group: group(s),
       accommodation_requested: s.request.accommodation,
       age_band: band(s.request.age),
+      // The seed records neither (tests/activities/digest/disproportionality.test.ts does).
+      ethnic_group: 'not_recorded',
+      sex: 'not_recorded',
     });
     const dims = [
       'custody_suite_id',
@@ -326,6 +329,8 @@ describeEachBackend('export on $name', (backend) => {
       'outcome_group',
       'accommodation_requested',
       'age_band',
+      'ethnic_group',
+      'sex',
     ];
     expect(new Set(rows.map((r) => col(r, 'month')))).toEqual(
       new Set(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']),

@@ -12,10 +12,33 @@ import type { OutcomeCode } from '../../../domain/outcomes.js';
  * alone. Every relation a reader knows (a month's total = the sum of each dimension's margins, a
  * margin = the sum of its listed cells, unlisted cells are zero) is tried by subtraction and by
  * narrowing bounds ("<5" is 1 to 4, "[c]" is 5 or more) until nothing changes; the test fails if
- * any count of 1 to 4 is printed or comes back.
+ * any count of 1 to 4 is printed or comes back. Ethnicity and sex (docs/demographics.md) are
+ * margins of their own and two-way tables with the outcome group: the attack uses those relations
+ * too (a month's total = the sum over ethnic groups, an ethnic group = the sum of its outcome
+ * groups, an outcome group = the sum over ethnic groups; the same for sex).
  */
 
 const DIMS = ['custodySuiteId', 'localAuthorityId', 'outcomeGroup', 'accommodation', 'ageBand'] as const;
+const DEMO = ['ethnicGroup', 'sex'] as const;
+const KEY = [...DIMS, ...DEMO] as const;
+/** Codes as the form takes them (null: not recorded), and their groups by hand (docs/demographics.md). */
+const ETHNICITIES = ['W1', 'W3', 'B2', 'A1', 'M1', 'O2', 'NS', null] as const;
+const ETHNIC_BY_HAND: Record<string, string> = {
+  W1: 'white',
+  W3: 'white',
+  B2: 'black',
+  A1: 'asian',
+  M1: 'mixed',
+  O2: 'other',
+  NS: 'not_stated',
+};
+const SEXES = ['1', '2', '9', '0', null] as const;
+const SEX_BY_HAND: Record<string, string> = {
+  '1': 'male',
+  '2': 'female',
+  '9': 'not_stated',
+  '0': 'not_stated',
+};
 const OUTCOMES: Array<OutcomeCode | null> = [
   'transferred_non_secure',
   'transferred_secure',
@@ -45,6 +68,8 @@ interface Req {
   accommodation: string;
   age: number;
   outcome: OutcomeCode | null;
+  ethnicity: string | null;
+  sex: string | null;
 }
 
 function requests(seed: number, n: number): Req[] {
@@ -57,6 +82,8 @@ function requests(seed: number, n: number): Req[] {
     accommodation: r() < 0.8 ? 'non_secure' : 'secure',
     age: 12 + Math.floor(r() * 6),
     outcome: pick(OUTCOMES, 1.4),
+    ethnicity: pick(ETHNICITIES, 1.7),
+    sex: pick(SEXES, 1.5),
   }));
 }
 
@@ -64,7 +91,7 @@ function requests(seed: number, n: number): Req[] {
 function inputs(rows: readonly Req[]): AggregateInput[] {
   const m = new Map<string, AggregateInput>();
   for (const q of rows) {
-    const k = JSON.stringify([q.month, q.suite, q.la, q.accommodation, q.age, q.outcome]);
+    const k = JSON.stringify([q.month, q.suite, q.la, q.accommodation, q.age, q.outcome, q.ethnicity, q.sex]);
     const cur = m.get(k);
     if (cur) cur.count++;
     else
@@ -75,6 +102,8 @@ function inputs(rows: readonly Req[]): AggregateInput[] {
         accommodation: q.accommodation,
         age: q.age,
         outcome: q.outcome,
+        ethnicity: q.ethnicity,
+        sex: q.sex,
         count: 1,
       });
   }
@@ -82,7 +111,7 @@ function inputs(rows: readonly Req[]): AggregateInput[] {
 }
 
 /** By hand: the group and band of a request, as docs/reports.md defines them. */
-function handKey(q: Req): Record<(typeof DIMS)[number], string> | null {
+function handKey(q: Req): Record<(typeof KEY)[number], string> | null {
   if (q.outcome === 'cancelled_in_error') return null;
   const og =
     q.outcome === null
@@ -99,17 +128,19 @@ function handKey(q: Req): Record<(typeof DIMS)[number], string> | null {
     outcomeGroup: og,
     accommodation: q.accommodation,
     ageBand: band,
+    ethnicGroup: q.ethnicity === null ? 'not_recorded' : (ETHNIC_BY_HAND[q.ethnicity] ?? 'not_recorded'),
+    sex: q.sex === null ? 'not_recorded' : (SEX_BY_HAND[q.sex] ?? 'not_recorded'),
   };
 }
 
 function handCount(rows: readonly Req[], r: AggregateRow): number {
   return rows.filter((q) => {
     const k = handKey(q);
-    return k !== null && q.month === r.month && DIMS.every((d) => r[d] === 'all' || r[d] === k[d]);
+    return k !== null && q.month === r.month && KEY.every((d) => r[d] === 'all' || r[d] === k[d]);
   }).length;
 }
 
-const idOf = (r: AggregateRow) => [r.month, ...DIMS.map((d) => r[d])].join('|');
+const idOf = (r: AggregateRow) => [r.month, ...KEY.map((d) => r[d])].join('|');
 
 /** The attack, from the printed rows only. Returns the small cells printed or recovered. */
 function attack(rows: readonly AggregateRow[], truth: ReadonlyMap<string, number>) {
@@ -125,12 +156,26 @@ function attack(rows: readonly AggregateRow[], truth: ReadonlyMap<string, number
   const relations: Array<{ total: string; parts: string[] }> = [];
   for (const month of new Set(rows.map((r) => r.month))) {
     const inMonth = rows.filter((r) => r.month === month);
-    const total = inMonth.find((r) => DIMS.every((d) => r[d] === 'all'))!;
+    const total = inMonth.find((r) => KEY.every((d) => r[d] === 'all'))!;
     const details = inMonth.filter((r) => DIMS.every((d) => r[d] !== 'all'));
     // The total row says how far the month is broken down: what is absent is withheld, not zero.
     if (total.breakdown === 'total') continue;
+    const only = (r: AggregateRow, ...ds: string[]) =>
+      KEY.every((e) => (ds.includes(e) ? r[e] !== 'all' : r[e] === 'all'));
+    for (const d of DEMO) {
+      const margins = inMonth.filter((r) => only(r, d));
+      relations.push({ total: idOf(total), parts: margins.map(idOf) });
+      const pairs = inMonth.filter((r) => only(r, d, 'outcomeGroup'));
+      for (const m of margins)
+        relations.push({ total: idOf(m), parts: pairs.filter((p) => p[d] === m[d]).map(idOf) });
+      for (const og of inMonth.filter((r) => only(r, 'outcomeGroup')))
+        relations.push({
+          total: idOf(og),
+          parts: pairs.filter((p) => p.outcomeGroup === og.outcomeGroup).map(idOf),
+        });
+    }
     for (const d of DIMS) {
-      const margins = inMonth.filter((r) => r[d] !== 'all' && DIMS.every((e) => e === d || r[e] === 'all'));
+      const margins = inMonth.filter((r) => only(r, d));
       relations.push({ total: idOf(total), parts: margins.map(idOf) });
       for (const m of margins) {
         if (total.breakdown !== 'cells') continue;
@@ -193,11 +238,34 @@ describe('the aggregate export table', () => {
       table.find((r) => r.month === '2026-01' && r.custodySuiteId === 's3' && r.localAuthorityId === 'all')
         ?.shown,
     ).toBe('0');
-    const jan = table.find((r) => r.month === '2026-01' && DIMS.every((d) => r[d] === 'all'))!;
+    const jan = table.find((r) => r.month === '2026-01' && KEY.every((d) => r[d] === 'all'))!;
     expect(jan.count).toBe(
       rows.filter((q) => q.month === '2026-01' && q.outcome !== 'cancelled_in_error').length,
     );
     expect(rows.some((q) => q.outcome === 'cancelled_in_error')).toBe(true);
+  });
+
+  it('shows ethnic group and sex as margins and by outcome group, every group listed, counted by hand', () => {
+    const rows = requests(4, 160);
+    const table = aggregateTable(['2026-01', '2026-02'], inputs(rows), {}, false);
+    const jan = table.filter((r) => r.month === '2026-01');
+    const ethnicMargins = jan.filter(
+      (r) => r.ethnicGroup !== 'all' && KEY.every((d) => d === 'ethnicGroup' || r[d] === 'all'),
+    );
+    expect(ethnicMargins.map((r) => r.ethnicGroup)).toEqual([
+      'white', 'mixed', 'asian', 'black', 'other', 'not_stated', 'not_recorded',
+    ]); // prettier-ignore
+    const sexByOutcome = jan.filter(
+      (r) =>
+        r.sex !== 'all' &&
+        r.outcomeGroup !== 'all' &&
+        KEY.every((d) => d === 'sex' || d === 'outcomeGroup' || r[d] === 'all'),
+    );
+    expect(sexByOutcome).toHaveLength(4 * 4);
+    for (const r of [...ethnicMargins, ...sexByOutcome]) expect(r.count, idOf(r)).toBe(handCount(rows, r));
+    // Never crossed with anything but the outcome group.
+    expect(jan.some((r) => r.ethnicGroup !== 'all' && r.custodySuiteId !== 'all')).toBe(false);
+    expect(jan.some((r) => r.ethnicGroup !== 'all' && r.sex !== 'all')).toBe(false);
   });
 
   it('gets no count of 1 to 4 back by subtraction or bounds, over many small data sets', () => {
