@@ -1,7 +1,7 @@
 import type { Refusal } from './failures.js';
 import type { Platform } from './people.js';
 import type { Destination } from './protocol.js';
-import type { EscalationPageView, RepeatAlertView, RequestView } from './request-view.js';
+import type { EscalationPageView, RepeatAlertView, RequestView, Route } from './request-view.js';
 import type { StuckRequestView } from './watchdog.js';
 
 export type { Destination };
@@ -18,13 +18,25 @@ export interface MessageRef {
 /** Everything the workflow can say in chat. Adapters render each kind from its view model. */
 export type OutboundMessage =
   /** `inspector`: the certificate to countersign, with its button (domain/countersignature.ts). */
-  | { kind: 'request_card'; audience: 'responder' | 'custody' | 'inspector'; view: RequestView }
+  | {
+      kind: 'request_card';
+      audience: 'responder' | 'custody' | 'inspector';
+      view: RequestView;
+      /** This team's card after a shift change moved the request on: said so, with no actions. */
+      handedOver?: HandedOver;
+    }
   | { kind: 'event_note'; view: RequestView; event: RequestEvent }
   | { kind: 'escalation_page'; view: EscalationPageView }
   | { kind: 'repeat_alert'; view: RepeatAlertView }
   | { kind: 'digest'; view: DigestMessageView }
   /** The watchdog's page to admins and the custody suite: a request has stopped moving. */
   | { kind: 'stuck_request'; view: StuckRequestView };
+
+/** A shift change moved the request from this card's team to `to`, at `at` (ISO). */
+export interface HandedOver {
+  to: Route;
+  at: string;
+}
 
 /** A state change told to the sergeant's thread (and useful in logs). */
 export type RequestEvent =

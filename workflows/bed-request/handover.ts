@@ -8,12 +8,15 @@ import { iso, STEP, type RunState } from './run-state.js';
  * Shift changes (docs/legal-rules.md, "Shift changes"): at each office-hours boundary an open
  * request with no accepted offer moves to the team on duty then. At 17:00, or the start of a
  * weekend or bank holiday, the EDT gets the card with its history so far and the duty team's card
- * says the request has moved; handing back at 09:00 is the protocol's `shiftHandover.handBack`.
+ * says the request has moved (with no buttons: it is no longer theirs to act on); handing back at
+ * 09:00 is the protocol's `shiftHandover.handBack`.
  * The boundary (with the bank-holiday calendar) is read through an activity.
  */
 
 /** Patch ID: histories recorded before shift changes replay without them. */
 export const SHIFT_HANDOVER_PATCH = 'shift-handover';
+/** Patch ID: the team going off duty's card says it was handed over, with no actions. */
+export const HANDED_OVER_CARD_PATCH = 'handed-over-card';
 /** Patch ID: roles checked against the people list as it is now (read through an activity). */
 export const LIVE_ROSTER_PATCH = 'live-roster';
 
@@ -76,12 +79,15 @@ export async function handOver(run: RunState, atMs: number): Promise<void> {
   const leaving = before.filter(
     (d) => !next.responderDestinations.some((n) => n.platform === d.platform && n.address === d.address),
   );
+  // Histories recorded before it replay with the old team's card as the new team's (buttons and all).
+  const handedOver = leaving.length > 0 && patched(HANDED_OVER_CARD_PATCH);
   await Promise.all([
     audit(run, 'handed_over', undefined, { from, to: next.route, reason: next.reason, dueAt: next.at }),
     deliverAll(run, STEP.responderCard, leaving, {
       kind: 'request_card',
       audience: 'responder',
       view: run.view,
+      ...(handedOver ? { handedOver: { to: next.route, at } } : {}),
     }),
     updateCards(run, true),
     note(run, { type: 'handed_over' }),

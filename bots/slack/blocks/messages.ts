@@ -11,6 +11,7 @@ import {
 import { ACTION_IDS } from '../ids.js';
 import { actions, button, compact, context, esc, section, type SlackMessage } from './kit.js';
 import { digest } from './digest.js';
+import { handedOverCard } from './handed-over-card.js';
 import { requestCard } from './request-card.js';
 import { stuckRequestPage } from './stuck-request.js';
 
@@ -65,8 +66,10 @@ export function repeatAlert(alert: RepeatAlertView, zone: string = DEFAULT_ZONE)
 /** Renders anything the workflow says, from its view model only. */
 export function renderOutbound(message: OutboundMessage, zone: string = DEFAULT_ZONE): SlackMessage {
   switch (message.kind) {
-    case 'request_card':
-      return requestCard(message.view, message.audience, zone);
+    case 'request_card': {
+      const card = requestCard(message.view, message.audience, zone);
+      return message.handedOver ? handedOverCard(card, message.handedOver, zone) : card;
+    }
     case 'event_note':
       return eventNote(message.view, message.event, zone);
     case 'escalation_page':

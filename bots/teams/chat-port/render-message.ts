@@ -6,6 +6,7 @@ import { digestCard } from '../cards/digest-card.js';
 import { escalationPageCard } from '../cards/escalation-page-card.js';
 import { repeatAlertCard } from '../cards/repeat-alert-card.js';
 import { requestCard } from '../cards/request-card.js';
+import { handedOverCard } from '../cards/handed-over-card.js';
 import { stuckRequestCard } from '../cards/stuck-request-card.js';
 import { stuckPageText } from '../../shared/stuck-text.js';
 
@@ -62,16 +63,17 @@ export function renderMessage(
   people?: readonly Person[],
 ): OutboundActivity {
   switch (message.kind) {
-    case 'request_card':
-      return cardActivity(
-        requestCard(message.view, {
-          audience: message.audience,
-          nowIso,
-          zone,
-          ...(people ? { people } : {}),
-        }),
-        titleText(message.view),
-      );
+    case 'request_card': {
+      const card = requestCard(message.view, {
+        audience: message.audience,
+        nowIso,
+        zone,
+        ...(people ? { people } : {}),
+      });
+      return message.handedOver
+        ? cardActivity(handedOverCard(card, message.handedOver, zone), titleText(message.view))
+        : cardActivity(card, titleText(message.view));
+    }
     case 'event_note':
       return textActivity(`${message.view.caseRef}: ${eventText(message.view, message.event, zone)}`);
     case 'escalation_page':

@@ -5,6 +5,7 @@
 // started can act on it (the workflow reads the people list as it is now).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { timelineLines } from '../../../bots/shared/view-text.js';
+import { renderOutbound } from '../../../bots/slack/blocks/messages.js';
 import { FailureCode } from '../../../domain/failures.js';
 import type { Actor } from '../../../domain/people.js';
 import type { RequestView } from '../../../domain/request-view.js';
@@ -85,6 +86,16 @@ it('a 16:55 request with the duty team silent is the EDT’s at 17:00, with its 
   expect(dutyLast?.op).toBe('update');
   expect(dutyLast?.message.view.route).toBe('out_of_hours');
   expect(dutyLast?.message.view.handovers).toHaveLength(1);
+  // …that it was handed over to the EDT at 17:00, with no buttons (the renderers, from that message).
+  expect(dutyLast?.message.handedOver).toEqual({ to: 'out_of_hours', at: '2026-01-05T17:00:00.000Z' });
+  const dutyCard = renderOutbound(dutyLast!.message, 'Europe/London');
+  expect(JSON.stringify(dutyCard.blocks)).toContain('Handed over to the Emergency Duty Team (EDT) at 17:00');
+  expect(JSON.stringify(dutyCard.blocks)).not.toContain('"type":"button"');
+  // The EDT's cards are the full card, with its buttons.
+  expect(edtCards.every((s) => s.message.handedOver === undefined)).toBe(true);
+  expect(JSON.stringify(renderOutbound(edtCards[0]!.message, 'Europe/London').blocks)).toContain(
+    '"type":"button"',
+  );
   expect(
     h.chat
       .ofKind('event_note')
