@@ -13,11 +13,16 @@ import type { BedRequestClient } from './bed-request-client.js';
  * client and worker carry the trace context (the SDK's own OpenTelemetry plugin), so one bed
  * request is one trace:
  *
- *   concordat.submit (the bot's call into the client)
- *     └ StartWorkflow:bedRequestWorkflow
- *         └ RunWorkflow:bedRequestWorkflow
- *             └ StartActivity:<name> └ RunActivity:<name>
- *                                        └ chat.send / chat.find_delivered (the delivery)
+ *   POST /slack/events, POST /api/messages (the platform's inbound request: bots/shared/http-span.ts)
+ *     └ concordat.submit (the bot's call into the client)
+ *         └ StartWorkflow:bedRequestWorkflow
+ *             └ RunWorkflow:bedRequestWorkflow
+ *                 └ StartActivity:<name> └ RunActivity:<name>
+ *                                            └ chat.send / chat.find_delivered (the delivery)
+ *
+ * The inbound span is the trace's root (a `traceparent` from outside is not followed); it ends
+ * when the bot answers (Slack: the ack), and the work the request started continues beneath it.
+ * A person's click is a trace of its own, rooted the same way: its HTTP span, then concordat.act.
  *
  * Spans carry IDs (workflow, activity, platform, FailureCode), never a child's identity: the
  * payloads are encrypted and no span attribute is taken from one (tests/pii/ scans logs and
@@ -107,9 +112,10 @@ function failureType(err: unknown): string {
 }
 
 /**
- * The bed-request client with a span around each call into Temporal: `concordat.submit` is the
- * root of a request's trace (the client's StartWorkflow span and everything after are its
- * children), `concordat.act` of each person's action.
+ * The bed-request client with a span around each call into Temporal: `concordat.submit` (the
+ * client's StartWorkflow span and everything after are its children), `concordat.act` for each
+ * person's action. Under a bot each is a child of the inbound HTTP span; on its own (the outbox
+ * drainer, a script) it is the root.
  */
 export function tracedBedRequests(client: BedRequestClient): BedRequestClient {
   return {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Activity, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../domain/logger.js';
+import { inInboundSpan } from '../shared/http-span.js';
 import type { ConcordatTeamsAdapter } from './adapter.js';
 import { errorCode } from './handlers/turn.js';
 
@@ -108,6 +109,11 @@ export function createMessagesHandler(o: MessagesHandlerOptions) {
       res.setHeader('allow', 'POST');
       return send(res, 405, 'method not allowed');
     }
+    // One SERVER span per activity (bots/shared/http-span.ts): the root of what the turn starts.
+    return inInboundSpan(req, res, { route: MESSAGES_PATH, platform: 'teams' }, () => handle(req, res));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let raw: string;
     try {
       raw = await readBody(req);
@@ -164,7 +170,7 @@ export function createMessagesHandler(o: MessagesHandlerOptions) {
       o.log.error({ type: activity.type, err: errorCode(err) }, 'Teams activity could not be processed');
       return send(res, 500, { error: 'Internal error' });
     }
-  };
+  }
 }
 
 export function createMessagesServer(o: MessagesHandlerOptions): Server {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../../../domain/logger.js';
+import { inInboundSpan } from '../../shared/http-span.js';
 import { isSslCheck, type RequestGuard } from './request-guard.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -31,7 +32,8 @@ function reply(res: ServerResponse, status: number, text: string) {
  * The HTTP front of Bolt's HTTPReceiver: reads the body once, runs the request guard (signature,
  * timestamp both ways, replay), then hands the buffered request to Bolt, which verifies again and
  * dispatches. Bolt's `bufferIncomingMessage` reuses `rawBody` when it is already set.
- * Also serves GET /healthz for load balancers.
+ * Also serves GET /healthz for load balancers. Each POST to the events path is one SERVER span
+ * (bots/shared/http-span.ts), the root of whatever the request starts; it ends at the ack.
  */
 export function createHttpServer(opts: { receiver: HTTPReceiver; guard: RequestGuard; log: Logger }): Server {
   const log = opts.log.child({ component: 'slack-http' });
@@ -39,7 +41,7 @@ export function createHttpServer(opts: { receiver: HTTPReceiver; guard: RequestG
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/healthz') return reply(res, 200, 'ok');
     if (path !== EVENTS_PATH || req.method !== 'POST') return reply(res, 404, 'not found');
-    void (async () => {
+    void inInboundSpan(req, res, { route: EVENTS_PATH, platform: 'slack' }, async () => {
       let body: Buffer;
       try {
         body = await readBody(req);
@@ -61,7 +63,7 @@ export function createHttpServer(opts: { receiver: HTTPReceiver; guard: RequestG
         log.error({ err: error instanceof Error ? error.message : String(error) }, 'Slack receiver failed');
         reply(res, 500, 'error');
       }
-    })();
+    });
   });
 }
 
