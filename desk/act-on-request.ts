@@ -68,7 +68,13 @@ export async function probe(
   const now = ctx.nowIso();
   const action = probeAction(kind, view, now);
   const refusal = action
-    ? checkAction(view, ctx.grantsOf(actor), { actionId: opts.requestId, actor, action }, now)
+    ? checkAction(
+        view,
+        ctx.grantsOf(actor),
+        { actionId: opts.requestId, actor, action },
+        now,
+        ctx.deps.protocol.people,
+      )
     : { code: FailureCode.QuestionNotFound };
   if (!refusal) return { status: 'allowed', view };
   await auditRefusal(ctx.deps, now, {
@@ -119,7 +125,8 @@ export async function act(
   const now = ctx.nowIso();
   // The Note 16D screen of a stay's words runs here too: the workflow checks both again.
   const refusal =
-    checkAction(view, ctx.grantsOf(actor), envelope, now) ?? stayExplanationRefusal(view, envelope.action);
+    checkAction(view, ctx.grantsOf(actor), envelope, now, ctx.deps.protocol.people) ??
+    stayExplanationRefusal(view, envelope.action);
   if (refusal) {
     ctx.clicks.release(key);
     await auditRefusal(ctx.deps, now, {

@@ -78,7 +78,7 @@ export function createDesk(deps: DeskDeps): Desk {
     nowIso: ctx.nowIso,
     grantsOf: ctx.grantsOf,
     offeredActions: (view, audience, actor) =>
-      availableActions(view, audience, actor ? ctx.grantsOf(actor) : undefined, actor),
+      availableActions(view, audience, actor ? ctx.grantsOf(actor) : undefined, actor, deps.protocol.people),
     mayStart: (actor, requestId) => mayStart(ctx, actor, requestId),
     start: (actor, input, opts) => startRequest(ctx, actor, input, opts),
     probe: (actor, workflowId, kind, opts) => probe(ctx, actor, workflowId, kind, opts),

@@ -1,7 +1,7 @@
 import type { RequestActionKind } from './actions.js';
 import { ACTION_ROLES, hasRole, isResponderFor, rolesFor } from './authorise.js';
 import type { Accommodation } from './bed-request.js';
-import { awaitingCountersignature, sameActor } from './countersignature.js';
+import { awaitingCountersignature, personIs, samePerson } from './countersignature.js';
 import {
   CANCEL_REASON_LABELS,
   DECLINE_REASON_LABELS,
@@ -109,6 +109,8 @@ export function availableActions(
   grants?: readonly RoleGrant[],
   /** The person the card is built for: the sergeant who certified is never offered Countersign. */
   actor?: Pick<Actor, 'platform' | 'userId'>,
+  /** The people list, so the certifier is known on either platform. */
+  people?: readonly Person[],
 ): OfferedAction[] {
   const out: OfferedAction[] = [];
   const add = (kind: OfferedKind, emphasis?: OfferedAction['emphasis']) =>
@@ -131,7 +133,7 @@ export function availableActions(
   } else if (audience === 'inspector') {
     // The certificate awaiting countersignature; once countersigned (or closed), nothing to do.
     const certifier = view.stay?.by;
-    if (awaitingCountersignature(view) && !(actor && certifier && sameActor(actor, certifier)))
+    if (awaitingCountersignature(view) && !(actor && certifier && samePerson(actor, certifier, people)))
       add('countersign', 'primary');
   } else if (open) {
     if (view.questions.some((q) => !q.answer)) add('answer_info', 'primary');
@@ -162,7 +164,7 @@ export function teamsUsersWhoMayAct(
   for (const person of people) {
     if (!person.teams || ids.size >= max) continue;
     const grants = rolesFor([person], { platform: 'teams', userId: person.teams });
-    const self = certifier !== undefined && sameActor({ platform: 'teams', userId: person.teams }, certifier);
+    const self = certifier !== undefined && personIs(person, certifier);
     if (offered.some((a) => mayTake(grants, a.kind, view) && !(a.kind === 'countersign' && self)))
       ids.add(person.teams);
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from './durations.js';
 import { FailureCode, type Refusal } from './failures.js';
 import type { Actor } from './people.js';
+import type { Person } from './protocol.js';
 import type { RequestView } from './request-view.js';
 
 /**
@@ -45,6 +46,28 @@ export function sameActor(
   return a.platform === b.platform && a.userId === b.userId;
 }
 
+type Identity = Pick<Actor, 'platform' | 'userId'>;
+
+/** Does this people-list entry name this chat identity (its own Slack or Teams ID)? */
+export function personIs(person: Pick<Person, 'slack' | 'teams'>, who: Identity): boolean {
+  return (
+    (who.platform === 'slack' && person.slack === who.userId) ||
+    (who.platform === 'teams' && person.teams === who.userId)
+  );
+}
+
+/**
+ * The same person: the same chat identity, or two identities of one entry in the people list (a
+ * sergeant with both a Slack and a Teams ID is one officer on either platform).
+ */
+export function samePerson(
+  a: Identity,
+  b: Identity,
+  people: readonly Pick<Person, 'slack' | 'teams'>[] = [],
+): boolean {
+  return sameActor(a, b) || people.some((p) => personIs(p, a) && personIs(p, b));
+}
+
 /** Is the request's certificate waiting for a countersignature (a stay recorded, the child held)? */
 export function awaitingCountersignature(view: Pick<RequestView, 'stay' | 'outcome'>): boolean {
   return !view.outcome && view.stay?.countersignature?.status === 'awaiting';
@@ -58,7 +81,12 @@ export function awaitingCountersignature(view: Pick<RequestView, 'stay' | 'outco
  * - it is already countersigned;
  * - the actor is the custody officer who certified it: a countersignature is a second person's.
  */
-export function countersignRefusal(view: RequestView, actor: Actor): Refusal | null {
+export function countersignRefusal(
+  view: RequestView,
+  actor: Actor,
+  /** The people list, so the certifier is known on either platform. */
+  people: readonly Pick<Person, 'slack' | 'teams'>[] = [],
+): Refusal | null {
   const stay = view.stay;
   if (!stay) return { code: FailureCode.NoCertificateToCountersign };
   const c = stay.countersignature;
@@ -69,7 +97,7 @@ export function countersignRefusal(view: RequestView, actor: Actor): Refusal | n
       params: { by: c.by.displayName ?? c.by.userId, at: c.at },
     };
   }
-  if (sameActor(actor, stay.by)) {
+  if (samePerson(actor, stay.by, people)) {
     return { code: FailureCode.CountersignOwnCertificate, params: { at: stay.at } };
   }
   return null;

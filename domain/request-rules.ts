@@ -7,6 +7,7 @@ import { FailureCode, type Refusal } from './failures.js';
 import { screenStayExplanation } from './legal/note-16d-screen.js';
 import type { OutcomeCode } from './outcomes.js';
 import { SYSTEM_ACTOR, type Actor, type RoleGrant } from './people.js';
+import type { Person } from './protocol.js';
 import type { RequestStatus, RequestView, Route } from './request-view.js';
 import { formatLocal } from './time-windows.js';
 
@@ -226,12 +227,14 @@ export function checkAction(
   grants: RoleGrant[],
   envelope: ActionEnvelope,
   nowIso: string,
+  /** The people list the grants came from: the certifying sergeant is known on either platform. */
+  people: readonly Person[] = [],
 ): Refusal | null {
   return (
     checkRole(view, grants, envelope.action) ??
     checkState(view, envelope.action, nowIso) ??
     // An inspector's countersignature (domain/countersignature.ts): never the certifying sergeant's.
-    (envelope.action.kind === 'countersign' ? countersignRefusal(view, envelope.actor) : null)
+    (envelope.action.kind === 'countersign' ? countersignRefusal(view, envelope.actor, people) : null)
   );
 }
 

@@ -157,6 +157,24 @@ describe('who may countersign', () => {
     expect(checkAction(view, SERGEANT_AND_INSPECTOR, countersign(INSPECTOR), NOW)).toBeNull();
   });
 
+  it('nor on the other platform: one people-list entry with a Slack and a Teams ID is one officer', () => {
+    const view = stayed(true);
+    const onTeams: Actor = { platform: 'teams', userId: 'aad-sgt', displayName: 'Sgt Example' };
+    const people: Person[] = [
+      {
+        name: 'Sgt Example',
+        slack: SERGEANT.userId,
+        teams: 'aad-sgt',
+        roles: ['custody', 'inspector'],
+        localAuthorities: [],
+      },
+    ];
+    expect(checkAction(view, SERGEANT_AND_INSPECTOR, countersign(onTeams), NOW, people)?.code).toBe(
+      FailureCode.CountersignOwnCertificate,
+    );
+    expect(availableActions(view, 'inspector', SERGEANT_AND_INSPECTOR, onTeams, people)).toEqual([]);
+  });
+
   it('nothing to countersign: no stay, not asked for, already countersigned, or the request closed', () => {
     expect(checkAction(openView(), INSPECTOR_GRANTS, countersign(INSPECTOR), NOW)?.code).toBe(
       FailureCode.NoCertificateToCountersign,

@@ -1,6 +1,6 @@
 import { log, patched } from '@temporalio/workflow';
 import type { Destination } from '../../domain/chat-port.js';
-import { awaitingCountersignature, sameActor } from '../../domain/countersignature.js';
+import { awaitingCountersignature, personIs } from '../../domain/countersignature.js';
 import { applyCountersignPage } from '../../domain/request-rules.js';
 import { records } from './activities.js';
 import { audit, updateCards } from './effects.js';
@@ -41,13 +41,12 @@ async function inspectorDestinations(run: RunState): Promise<Destination[]> {
   const people = await records.currentPeople();
   const certifier = run.view.stay?.by;
   const direct: Destination[] = people
-    .filter((p) => p.roles.includes(settings.role))
+    // Never the sergeant who certified (on either platform): a countersignature is a second officer's.
+    .filter((p) => p.roles.includes(settings.role) && !(certifier && personIs(p, certifier)))
     .flatMap((p) => [
       ...(p.slack ? [{ platform: 'slack' as const, address: p.slack }] : []),
       ...(p.teams ? [{ platform: 'teams' as const, address: p.teams }] : []),
-    ])
-    // Never the sergeant who certified: a countersignature is a second officer's.
-    .filter((d) => !(certifier && sameActor({ platform: d.platform, userId: d.address }, certifier)));
+    ]);
   const contacts = settings.notify.flatMap((name) => run.snapshot.contacts[name] ?? []);
   const seen = new Set<string>();
   return [...direct, ...contacts].filter((d) => {

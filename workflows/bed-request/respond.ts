@@ -47,7 +47,7 @@ export async function handleAction(run: RunState, raw: ActionEnvelope, nowMs: nu
   // Rosters are live (docs/legal-rules.md, "Shift changes"): roles from the people list as it is
   // now, read through an activity; histories recorded before it replay on the start's snapshot.
   const people = patched(LIVE_ROSTER_PATCH) ? await records.currentPeople() : run.snapshot.people;
-  const refusal = checkAction(before, rolesFor(people, envelope.actor), envelope, at);
+  const refusal = checkAction(before, rolesFor(people, envelope.actor), envelope, at, people);
   if (refusal) {
     await refuse(run, envelope, envelope.action.kind, refusal);
     return;
