@@ -32,7 +32,7 @@ export interface BedRequestSuite {
    * Starts a request now (or, with `at`, once the clock is moved on to `at`): charged 10 minutes
    * before, court 15 hours after, unless `over` says otherwise. Returns its workflow ID.
    */
-  open(over?: Partial<BedRequestForm>, at?: string): Promise<string>;
+  open: (over?: Partial<BedRequestForm>, at?: string) => Promise<string>;
 }
 
 export function bedRequestSuite(opts: BedRequestSuiteOptions): BedRequestSuite {
@@ -57,7 +57,7 @@ export function bedRequestSuite(opts: BedRequestSuiteOptions): BedRequestSuite {
   });
   const suite: BedRequestSuite = {
     h,
-    async open(over = {}, at) {
+    open: async (over = {}, at) => {
       if (at) await h.advanceTo(at);
       const now = at ? Date.parse(at) : await h.nowMs();
       seq += 1;
