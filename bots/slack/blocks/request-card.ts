@@ -115,12 +115,14 @@ export function requestCard(
     ]),
   ]);
   const who = audience === 'responder' ? `for ${view.localAuthorityName}` : `at ${view.custodySuiteName}`;
-  const ask =
-    audience === 'inspector' && countersignature?.status === 'awaiting'
-      ? ': countersign the s.38(6) certificate'
-      : '';
+  // The inspector's card reads as what it asks, and is never taken for the sergeant's.
+  const text =
+    audience === 'inspector' && countersignature
+      ? `Countersignature of the s.38(6) certificate, bed request ${view.caseRef} ${who}: ` +
+        countersignatureText(countersignature, zone)
+      : `Bed request ${view.caseRef} ${who}: ${status}`;
   return {
-    text: `Bed request ${view.caseRef} ${who}${ask}: ${status}`,
+    text,
     blocks,
   };
 }

@@ -16,7 +16,12 @@ export const USERS = {
  * The shipped example protocol, with one more person: a responder for Milton Keynes only.
  * `slackOnly` drops the Teams destinations, as a Slack-only force would configure it.
  */
-export function testProtocol(opts: { slackOnly?: boolean } = {}): Protocol {
+export function testProtocol(
+  opts: {
+    slackOnly?: boolean;
+    /** Edits the file (as parsed YAML) before validation. */ edit?: (file: ProtocolFile) => void;
+  } = {},
+): Protocol {
   const file = parse(readFileSync('config/concordat.example.yaml', 'utf8')) as ProtocolFile;
   if (opts.slackOnly) {
     const slack = <T extends { platform: string }>(list: T[] | undefined) =>
@@ -38,5 +43,6 @@ export function testProtocol(opts: { slackOnly?: boolean } = {}): Protocol {
       localAuthorities: ['milton-keynes'],
     },
   ];
+  opts.edit?.(file);
   return protocolSchema.parse(file);
 }
