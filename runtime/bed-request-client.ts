@@ -154,7 +154,9 @@ export function createBedRequestClient(client: Client, opts: BedRequestClientOpt
             },
             'Temporal unreachable: bed request kept in the outbox',
           );
-          return { status: 'queued', workflowId: id };
+          // A correction queued in an outage still names the request it corrects, so the desk
+          // links the two in the audit now, not never (docs/legal-rules.md, "Correcting a mistake").
+          return { status: 'queued', workflowId: id, ...(supersedes ? { supersedes } : {}) };
         }
         opts.onReachable?.();
         if (started === 'started') {
