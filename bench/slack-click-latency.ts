@@ -13,12 +13,21 @@
  * The floor, in the same run: a bare Bolt app on the same HTTP receiver and signing secret whose
  * Acknowledge handler only calls ack(), clicked right after each Concordat click. The figures are
  * printed side by side with `uptime`'s load, and the table is appended to docs/benchmarks.md.
+ *
+ * Before and after in the same run: BENCH_BEFORE=<dir> holding an older tree's bots/, desk/ and
+ * domain/ (e.g. `git archive <commit> bots desk domain package.json | tar -x -C <dir>` and a
+ * node_modules symlink) adds a second Concordat bot built from that tree, behind the same desk
+ * and fake Slack, clicked in the same lanes on requests of its own (so `open` ≥ 2 × `clicks`);
+ * the order of the three clicks in a lane is shuffled each time.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from '@slack/bolt';
+import { createDesk } from '../desk/index.js';
+import { createLogger } from '../runtime/logger.js';
 import { ACTION_IDS, VIEW_IDS } from '../bots/slack/ids.js';
+import type { createSlackBot } from '../bots/slack/index.js';
 import { findFreePort } from '../temporal-dev/dev-server.js';
 import { httpDriver } from '../tests/bots/slack/support/driver.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../tests/bots/slack/support/harness.js';
@@ -29,6 +38,8 @@ import { testProtocol, USERS } from '../tests/bots/slack/support/protocol.js';
 
 const [clicks = 200, open = 500, concurrency = 20] = process.argv.slice(2).map(Number);
 const useTemporal = process.env.BENCH_ENGINE === 'temporal';
+const beforeDir = process.env.BENCH_BEFORE;
+const beforeLabel = process.env.BENCH_BEFORE_LABEL ?? beforeDir ?? '';
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -61,6 +72,42 @@ async function floorApp(apiUrl: string) {
     driver: httpDriver(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET),
     stop: () => app.stop(),
   };
+}
+
+/** The same bot from an older tree (BENCH_BEFORE), behind a desk on the same engine. */
+async function beforeBot(h: Awaited<ReturnType<typeof harness>>) {
+  if (!beforeDir) return undefined;
+  const mod = (await import(`${beforeDir}/bots/slack/index.ts`)) as {
+    createSlackBot: typeof createSlackBot;
+  };
+  const log = createLogger({ level: 'silent' });
+  const desk = createDesk({ protocol: h.protocol, bedRequests: h.engine.client, store: h.engine.store, log });
+  const bot = mod.createSlackBot({
+    protocol: h.protocol,
+    desk,
+    env: {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: h.api.url,
+      SLACK_HOST: '127.0.0.1',
+    },
+    log,
+  });
+  const port = await bot.start(0);
+  return {
+    driver: httpDriver(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET),
+    stop: () => bot.stop(),
+  };
+}
+
+/** Fisher–Yates, for the order of the clicks in a lane. */
+function shuffled<T>(xs: T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }
 
 async function harness() {
@@ -116,37 +163,49 @@ async function main() {
   });
   const acks: number[] = [];
   const floorAcks: number[] = [];
+  const beforeAcks: number[] = [];
   const toCard: number[] = [];
   const floor = await floorApp(h.api.url);
+  const before = await beforeBot(h);
+  if (before && open < 2 * clicks) throw new Error('BENCH_BEFORE needs open ≥ 2 × clicks');
   const targets = records.slice(0, clicks);
+  const beforeTargets = records.slice(clicks, 2 * clicks);
+  const click = (workflowId: string, channel: string) =>
+    blockAction({ user: USERS.responder, actionId: ACTION_IDS.acknowledge, value: workflowId, channel });
   for (let i = 0; i < targets.length; i += concurrency) {
     await Promise.all(
-      targets.slice(i, i + concurrency).map(async (record) => {
+      targets.slice(i, i + concurrency).map(async (record, j) => {
         const card = cardOf.get(record);
         const key = `${card?.channel}/${card?.ts}`;
         const workflowId = bedRequestWorkflowId('northampton-cjc', record);
-        const start = performance.now();
-        const reply = await h.driver.interact(
-          blockAction({
-            user: USERS.responder,
-            actionId: ACTION_IDS.acknowledge,
-            value: workflowId,
-            channel: card?.channel ?? 'C0EDT',
-          }),
-        );
-        acks.push(performance.now() - start);
-        if (reply.status !== 200) throw new Error(`ack status ${reply.status}`);
-        const floorStart = performance.now();
-        const floorReply = await floor.driver.interact(
-          blockAction({
-            user: USERS.responder,
-            actionId: ACTION_IDS.acknowledge,
-            value: workflowId,
-            channel: 'C0EDT',
-          }),
-        );
-        floorAcks.push(performance.now() - floorStart);
-        if (floorReply.status !== 200) throw new Error(`floor ack status ${floorReply.status}`);
+        let start = 0;
+        const lane: Array<() => Promise<void>> = [
+          async () => {
+            start = performance.now();
+            const reply = await h.driver.interact(click(workflowId, card?.channel ?? 'C0EDT'));
+            acks.push(performance.now() - start);
+            if (reply.status !== 200) throw new Error(`ack status ${reply.status}`);
+          },
+          async () => {
+            const t = performance.now();
+            const reply = await floor.driver.interact(click(workflowId, 'C0EDT'));
+            floorAcks.push(performance.now() - t);
+            if (reply.status !== 200) throw new Error(`floor ack status ${reply.status}`);
+          },
+        ];
+        const other = beforeTargets[i + j];
+        if (before && other) {
+          const otherCard = cardOf.get(other);
+          lane.push(async () => {
+            const t = performance.now();
+            const reply = await before.driver.interact(
+              click(bedRequestWorkflowId('northampton-cjc', other), otherCard?.channel ?? 'C0EDT'),
+            );
+            beforeAcks.push(performance.now() - t);
+            if (reply.status !== 200) throw new Error(`before ack status ${reply.status}`);
+          });
+        }
+        for (const step of shuffled(lane)) await step();
         await h.api.waitFor(() => updatedAt.has(key), 60_000, 'card update');
         toCard.push((updatedAt.get(key) ?? start) - start);
       }),
@@ -159,21 +218,29 @@ async function main() {
   console.log(
     `floor (bare Bolt ack): p50 ${fmt(pct(floorAcks, 50))}  p99 ${fmt(pct(floorAcks, 99))}  (load ${load()})`,
   );
+  if (before)
+    console.log(`before (${beforeLabel}): p50 ${fmt(pct(beforeAcks, 50))}  p99 ${fmt(pct(beforeAcks, 99))}`);
   appendFileSync(
     fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)),
     [
       '',
-      `### slack-click-latency, ${new Date().toISOString()} (\`${useTemporal ? 'BENCH_ENGINE=temporal ' : ''}npx tsx bench/slack-click-latency.ts ${clicks} ${open} ${concurrency}\`)`,
+      `### slack-click-latency, ${new Date().toISOString()} (\`${useTemporal ? 'BENCH_ENGINE=temporal ' : ''}${before ? `BENCH_BEFORE=<${beforeLabel}> ` : ''}npx tsx bench/slack-click-latency.ts ${clicks} ${open} ${concurrency}\`)`,
       '',
       '| figure | p50 | p99 | load (1, 5, 15 min) |',
       '|---|---|---|---|',
       `| Concordat: click → ack, ${open} open, ${concurrency} at a time (goal p99 ≤ 50 ms) | ${fmt(pct(acks, 50))} | ${fmt(pct(acks, 99))} | ${load()} |`,
-      `| floor: bare Bolt app, ack only, same receiver and signing | ${fmt(pct(floorAcks, 50))} | ${fmt(pct(floorAcks, 99))} | ${load()} |`,
+      ...(before
+        ? [
+            `| before (${beforeLabel}): click → ack, same lanes, its own requests | ${fmt(pct(beforeAcks, 50))} | ${fmt(pct(beforeAcks, 99))} | ${load()} |`,
+          ]
+        : []),
+      `| floor: bare Bolt app (its own HTTP receiver and signature check), ack only | ${fmt(pct(floorAcks, 50))} | ${fmt(pct(floorAcks, 99))} | ${load()} |`,
       `| Concordat: click → card updated (${useTemporal ? 'real workflow' : 'fake engine'}) | ${fmt(pct(toCard, 50))} | ${fmt(pct(toCard, 99))} | ${load()} |`,
       '',
     ].join('\n'),
   );
   await floor.stop();
+  await before?.stop();
   await h.close();
 }
 

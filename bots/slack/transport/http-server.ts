@@ -29,9 +29,10 @@ function reply(res: ServerResponse, status: number, text: string) {
 }
 
 /**
- * The HTTP front of Bolt's HTTPReceiver: reads the body once, runs the request guard (signature,
- * timestamp both ways, replay), then hands the buffered request to Bolt, which verifies again and
- * dispatches. Bolt's `bufferIncomingMessage` reuses `rawBody` when it is already set.
+ * The HTTP front of Bolt's HTTPReceiver, and the only way in to it: reads the body once, runs the
+ * request guard (signature, timestamp both ways, replay), then hands the buffered request to Bolt,
+ * which parses and dispatches (its own signature check is off: bots/slack/index.ts). Bolt's
+ * `bufferIncomingMessage` reuses `rawBody` when it is already set.
  * Also serves GET /healthz for load balancers. Each POST to the events path is one SERVER span
  * (bots/shared/http-span.ts), the root of whatever the request starts; it ends at the ack.
  */

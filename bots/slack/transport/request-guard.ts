@@ -30,8 +30,13 @@ export function createRequestGuard(options: RequestGuardOptions) {
   const skew = options.maxSkewSeconds ?? 300;
   const now = options.now ?? Date.now;
   const seen = new Map<string, number>();
+  let prunedAt = 0;
 
+  // Past 10,000 remembered signatures, expired ones are dropped, at most once a second: a sweep
+  // of the map on every request would put O(n) work before every ack under a burst.
   function prune(nowMs: number) {
+    if (nowMs - prunedAt < 1_000) return;
+    prunedAt = nowMs;
     for (const [sig, expires] of seen) if (expires <= nowMs) seen.delete(sig);
   }
 
@@ -67,10 +72,17 @@ export function createRequestGuard(options: RequestGuardOptions) {
 }
 export type RequestGuard = ReturnType<typeof createRequestGuard>;
 
-/** Slack's SSL check (`ssl_check=1`) is unsigned by design; Bolt answers it and strips the rest. */
+const SSL_CHECK = Buffer.from('ssl_check=1');
+
+/**
+ * Slack's SSL check (`ssl_check=1`) is unsigned by design; Bolt answers it and strips the rest.
+ * On the ack path of every request: the body is parsed only when the bytes `ssl_check=1` are in
+ * it (they cannot be inside a form field's value, where `=` is percent-encoded).
+ */
 export function isSslCheck(headers: IncomingHttpHeaders, rawBody: Buffer): boolean {
   return (
     header(headers, 'content-type')?.startsWith('application/x-www-form-urlencoded') === true &&
+    rawBody.includes(SSL_CHECK) &&
     new URLSearchParams(rawBody.toString('utf8')).get('ssl_check') === '1'
   );
 }

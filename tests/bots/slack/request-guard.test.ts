@@ -66,5 +66,26 @@ describe('request guard', () => {
     expect(isSslCheck(h, Buffer.from('ssl_check=1&token=x'))).toBe(true);
     expect(isSslCheck(h, Buffer.from('payload=%7B%7D'))).toBe(false);
     expect(isSslCheck({ 'content-type': 'application/json' }, Buffer.from('ssl_check=1'))).toBe(false);
+    // A field typed as "ssl_check=1" is percent-encoded in a payload, so it is not an SSL check.
+    const typed = `payload=${encodeURIComponent(JSON.stringify({ text: 'ssl_check=1' }))}`;
+    expect(isSslCheck(h, Buffer.from(typed))).toBe(false);
+    expect(isSslCheck(h, Buffer.from('token=x&ssl_check=1'))).toBe(true);
+    expect(isSslCheck(h, Buffer.from('token=x&ssl_check=0'))).toBe(false);
+  });
+
+  it('past 10,000 remembered signatures, drops the expired ones and still refuses a live replay', () => {
+    let now = t0 * 1000;
+    const g = createRequestGuard({ signingSecret: secret, now: () => now });
+    for (let i = 0; i < 10_001; i++) {
+      const body = `n=${i}`;
+      expect(g.check(headers(body, t0), Buffer.from(body)).ok).toBe(true);
+    }
+    expect(g.size()).toBe(10_001);
+    // Six minutes on, every one of them has expired: the next request sweeps them out.
+    now += 6 * 60 * 1000 + 1;
+    const t1 = Math.floor(now / 1000);
+    expect(g.check(headers('fresh', t1), Buffer.from('fresh')).ok).toBe(true);
+    expect(g.size()).toBe(1);
+    expect(g.check(headers('fresh', t1), Buffer.from('fresh'))).toEqual({ ok: false, reason: 'replayed' });
   });
 });
