@@ -1,52 +1,19 @@
 // The court-sitting warning and the out-of-area courtesy notice (docs/legal-rules.md, "The court
 // sitting is the hard deadline" and "Out-of-area children"), on the time-skipping test server with
 // the real worker and store.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BedRequestForm } from '../../../domain/bed-request.js';
+import { describe, expect, it } from 'vitest';
 import type { RequestView } from '../../../domain/request-view.js';
-import {
-  PEOPLE,
-  actAs,
-  bedRequest,
-  createHarness,
-  eventually,
-  testProtocol,
-  viewWhen,
-  type Harness,
-} from '../../support/workflow-harness.js';
+import { HOUR, MIN, bedRequestSuite, iso } from '../../support/bed-request-suite.js';
+import { PEOPLE, actAs, eventually, testProtocol, viewWhen } from '../../support/workflow-harness.js';
 
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-let h: Harness;
-let seq = 0;
-
-beforeAll(async () => {
+const { h, open } = bedRequestSuite({
   // A Tuesday evening in January 2026 (GMT), out of office hours.
-  h = await createHarness({ startAt: '2026-01-06T19:00:00Z', taskQueue: 'bed-request-court-host' });
+  startAt: '2026-01-06T19:00:00Z',
+  taskQueue: 'bed-request-court-host',
+  recordPrefix: 'NC-CRT',
+  pncBase: 300000,
+  pncLetter: 'E',
 });
-afterAll(async () => {
-  await h?.teardown();
-});
-
-async function open(over: Partial<BedRequestForm> = {}): Promise<string> {
-  const now = await h.nowMs();
-  seq += 1;
-  const r = await h.client.start(
-    bedRequest({
-      custodyRecordNumber: `NC-CRT-${String(seq).padStart(4, '0')}`,
-      child: { pncId: `26/${300000 + seq}E` },
-      chargedAt: iso(now - 10 * MIN),
-      nextCourtSitting: iso(now + 15 * HOUR),
-      ...over,
-    }),
-    iso(now),
-  );
-  expect(r.status).toBe('started');
-  await eventually(() => h.client.view(r.workflowId));
-  return r.workflowId;
-}
 
 const close = async (id: string) => {
   await actAs(h, id, PEOPLE.sergeant, { kind: 'cancel', reason: 'bailed', notes: '' });

@@ -4,55 +4,22 @@
 // follow the protocol's interval and fixed times; a later bed becomes a transfer with the time
 // held; nobody recording the child leaving ends the request at court + grace, assumed; and a
 // transfer never offered in chat is confirmed as arranged outside chat.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RequestAction } from '../../../domain/actions.js';
-import type { BedRequestForm } from '../../../domain/bed-request.js';
 import { FailureCode } from '../../../domain/failures.js';
 import type { Actor } from '../../../domain/people.js';
 import type { RequestView } from '../../../domain/request-view.js';
-import {
-  PEOPLE,
-  actAs,
-  bedRequest,
-  createHarness,
-  eventually,
-  testProtocol,
-  viewWhen,
-  type Harness,
-} from '../../support/workflow-harness.js';
+import { HOUR, MIN, bedRequestSuite, iso } from '../../support/bed-request-suite.js';
+import { PEOPLE, actAs, eventually, testProtocol, viewWhen } from '../../support/workflow-harness.js';
 
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-let h: Harness;
-let seq = 0;
-
-beforeAll(async () => {
+const { h, open } = bedRequestSuite({
   // A Tuesday evening in January 2026 (GMT, so local time is UTC), out of office hours.
-  h = await createHarness({ startAt: '2026-01-06T19:00:00Z', taskQueue: 'bed-request-held' });
+  startAt: '2026-01-06T19:00:00Z',
+  taskQueue: 'bed-request-held',
+  recordPrefix: 'NC-HELD',
+  pncBase: 200000,
+  pncLetter: 'C',
 });
-afterAll(async () => {
-  await h?.teardown();
-});
-
-async function open(over: Partial<BedRequestForm> = {}): Promise<string> {
-  const now = await h.nowMs();
-  seq += 1;
-  const r = await h.client.start(
-    bedRequest({
-      custodyRecordNumber: `NC-HELD-${String(seq).padStart(4, '0')}`,
-      child: { pncId: `26/${200000 + seq}C` },
-      chargedAt: iso(now - 10 * MIN),
-      nextCourtSitting: iso(now + 15 * HOUR),
-      ...over,
-    }),
-    iso(now),
-  );
-  expect(r.status).toBe('started');
-  await eventually(() => h.client.view(r.workflowId));
-  return r.workflowId;
-}
 
 const act = (id: string, actor: Actor, action: RequestAction) => actAs(h, id, actor, action);
 const stay = (id: string) =>

@@ -3,49 +3,38 @@
 // silent, is handed to the EDT at 17:00 with its history so far, and the duty team's card says it
 // moved; one with an accepted offer stays where it is; and an EDT worker rostered after the request
 // started can act on it (the workflow reads the people list as it is now).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { timelineLines } from '../../../bots/shared/view-text.js';
 import { renderOutbound } from '../../../bots/slack/blocks/messages.js';
 import { FailureCode } from '../../../domain/failures.js';
 import type { Actor } from '../../../domain/people.js';
 import type { RequestView } from '../../../domain/request-view.js';
-import {
-  PEOPLE,
-  actAs,
-  bedRequest,
-  createHarness,
-  eventually,
-  testProtocol,
-  viewWhen,
-  type Harness,
-} from '../../support/workflow-harness.js';
+import { bedRequestSuite } from '../../support/bed-request-suite.js';
+import { PEOPLE, actAs, eventually, testProtocol, viewWhen } from '../../support/workflow-harness.js';
 
 const NIGHT_WORKER: Actor = { platform: 'slack', userId: 'U0EDTNIGHT', displayName: 'EDT night worker' };
 
-let h: Harness;
-
-beforeAll(async () => {
+const suite = bedRequestSuite({
   // Monday 5 January 2026, GMT: office hours end at 17:00.
-  h = await createHarness({ startAt: '2026-01-05T16:50:00Z', taskQueue: 'bed-request-shift-change' });
+  startAt: '2026-01-05T16:50:00Z',
+  taskQueue: 'bed-request-shift-change',
+  recordPrefix: 'NC-SC',
+  pncBase: 100000,
+  pncLetter: 'D',
 });
-afterAll(async () => {
-  await h?.teardown();
-});
+const { h } = suite;
 
-async function open(record: string, at: string): Promise<string> {
-  await h.advanceTo(at);
-  const r = await h.client.start(
-    bedRequest({
+/** A request made at `at` (charged 16:40, court 10:00 tomorrow), numbered by its custody record. */
+const open = (record: string, at: string): Promise<string> =>
+  suite.open(
+    {
       custodyRecordNumber: record,
       child: { pncId: `26/${record.slice(-6)}D` },
       chargedAt: '2026-01-05T16:40:00Z',
       nextCourtSitting: '2026-01-06T10:00:00Z',
-    }),
+    },
     at,
   );
-  expect(r.status).toBe('started');
-  return r.workflowId;
-}
 
 const cardsTo = (id: string, address: string) =>
   h.chat
