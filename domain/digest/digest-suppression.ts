@@ -1,4 +1,10 @@
-import { protectTable, TableBuilder, type DisclosureTable, type Protection } from './disclosure.js';
+import {
+  disclosedCells,
+  protectTable,
+  TableBuilder,
+  type DisclosureTable,
+  type Protection,
+} from './disclosure.js';
 import {
   DETAINED_OUTCOMES,
   OUTCOME_CODES,
@@ -66,6 +72,8 @@ export interface ProtectedCounts {
   /** The count as printed: "12", "0", "<5" (primary) or "[c]" (complement). */
   text(id: string): string;
   hidden(id: string): boolean;
+  /** The disproportionality rows could not be protected: the section is withheld. */
+  demographicsWithheld?: boolean;
 }
 
 export function measuresOf(f: DigestFigures): string[] {
@@ -166,7 +174,6 @@ export function buildDigestTable(f: DigestFigures): {
       if (parts.length > 0) t.partition(cellId('all', m), parts, `all|${m}~other-${kind}`);
     }
   }
-  addDemographics(t, f);
   t.cell('openNow', f.openNow.count);
   // Entered in error: a count of its own, in no total (it is left out of all of them).
   t.cell('enteredInError', f.total.enteredInError ?? 0);
@@ -291,8 +298,35 @@ function protectedFrom(table: DisclosureTable): ProtectedCounts {
   };
 }
 
-/** Primary and complementary suppression over the whole digest. */
+/**
+ * Primary and complementary suppression over the whole digest. The disproportionality rows are
+ * protected after the rest, with the rest's protection kept as it is: they add up to the digest's
+ * totals, so they are linked to them, but they never cost a figure the digest printed before. If
+ * no choice of their own complements protects them, the whole section is withheld.
+ */
 export function protectDigest(f: DigestFigures): ProtectedCounts {
   const { builder, fixedHidden, fixedShown } = buildDigestTable(f);
-  return protectedFrom(builder.table({ fixedHidden, fixedShown }));
+  const main = protectedFrom(builder.table({ fixedHidden, fixedShown }));
+  if (!f.demographics) return main;
+  const printed = new Set(
+    [...builder.values.keys()].filter(
+      (id) => !builder.implicit.has(id) && !fixedHidden.has(id) && !main.hidden(id),
+    ),
+  );
+  addDemographics(builder, f);
+  const table = builder.table({ fixedHidden, fixedShown: new Set([...fixedShown, ...printed]) });
+  const protection = protectTable(table, main.protection);
+  const withheld = disclosedCells(table, protection).length > 0;
+  const hidden = (id: string) => protection.primary.has(id) || protection.secondary.has(id);
+  return {
+    table,
+    protection,
+    hidden,
+    demographicsWithheld: withheld,
+    text: (id) => {
+      if (protection.primary.has(id)) return SUPPRESSED;
+      if (protection.secondary.has(id)) return COMPLEMENT;
+      return groupThousands(table.values.get(id) ?? 0);
+    },
+  };
 }

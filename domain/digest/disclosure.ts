@@ -160,9 +160,16 @@ export function disclosedCells(t: DisclosureTable, p: Protection): string[] {
  * pinned, hide the smallest non-zero published cell sharing a relation with it (the usual
  * least-information-lost heuristic). Zeros are never hidden: "none" identifies nobody.
  */
-export function protectTable(t: DisclosureTable): Protection {
+export function protectTable(
+  t: DisclosureTable,
+  /**
+   * Cells already protected (a table protected earlier, now extended): kept as they are, read by
+   * the reader as "<5" or "[c]", and never chosen again. Only the rest of the table gets complements.
+   */
+  initial?: Protection,
+): Protection {
   const fixed = (id: string) => t.fixedHidden?.has(id) === true || t.fixedShown?.has(id) === true;
-  const p: Protection = { primary: new Set(), secondary: new Set() };
+  const p: Protection = { primary: new Set(initial?.primary), secondary: new Set(initial?.secondary) };
   for (const [id, v] of t.values) if (isSmall(v) && !t.implicit.has(id) && !fixed(id)) p.primary.add(id);
   const byCell = new Map<string, Relation[]>();
   for (const r of t.relations) {

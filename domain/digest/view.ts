@@ -64,6 +64,8 @@ export function formatElapsed(ms: number): string {
 /** How counts print: plainly, or through the digest's protection (docs/suppression.md). */
 interface Counts {
   suppress: boolean;
+  /** Under suppression, the disproportionality rows could not be protected at all. */
+  demographicsWithheld?: boolean;
   /** A count of the group (all, a suite, a local authority) or a digest-wide cell. */
   n(scope: string, measure: string, value: number): string;
   hidden(scope: string, measure: string): boolean;
@@ -77,6 +79,7 @@ function protectedCounts(p: ProtectedCounts): Counts {
   const id = (scope: string, measure: string) => (scope === '' ? measure : cellId(scope, measure));
   return {
     suppress: true,
+    demographicsWithheld: p.demographicsWithheld === true,
     n: (scope, measure) => p.text(id(scope, measure)),
     hidden: (scope, measure) => p.hidden(id(scope, measure)),
   };
@@ -180,6 +183,10 @@ function demographicLines(f: DigestFigures, k: Counts): string[] {
   const lines = [
     'Requests in each group, and how many were transferred, held in police detention after charge, and held overnight. Ethnicity is the child’s self-defined 18+1 code as the officer recorded it, in its top-level group; “not recorded” means the form’s field was left empty.',
   ];
+  if (k.demographicsWithheld) {
+    lines.push(`${WITHHELD}: the groups are too small to show without giving away other counts.`);
+    return lines;
+  }
   for (const dimension of DEMOGRAPHIC_DIMENSIONS) {
     const heading = dimension === 'ethnicGroup' ? 'Ethnicity' : 'Sex';
     for (const row of f.demographics[dimension]) {
