@@ -44,6 +44,7 @@ import { parseTunings, type NamedTuning } from './support/tunings.js';
 
 const [open = 1000, startConcurrency = 20, ackConcurrency = 20] = process.argv.slice(2).map(Number);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_S ?? 600) * 1000;
+const STALL_MS = 120_000;
 const WINDOW = 100; // requests started whose responder card has not been posted yet, at most
 const TABLE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const CHILD = fileURLToPath(new URL('./worker-rss-child.ts', import.meta.url));
@@ -155,12 +156,14 @@ async function main() {
   const tunings = parseTunings(process.env.BENCH_TUNINGS ?? 'default;cache=200;cache=500', 'default');
   const dir = mkdtempSync(join(tmpdir(), 'concordat-bench-rss-'));
   const pg = await benchPostgres(say);
+  // Persisted to a file, as in production and the crash suite; its output kept beside the logs.
+  const devLog = createWriteStream(join(dir, 'dev-server.log'));
   const dev = await startDevServer({
-    dbFile: null,
+    dbFile: join(dir, 'temporal.db'),
     port: await findFreePort(),
     headless: true,
     reuseExisting: false,
-    log: () => undefined,
+    log: (line) => devLog.write(`${new Date().toISOString()} ${line}\n`),
   });
   const api = await startFakeSlackWebApi();
   const keys = { payload: randomBytes(32), data: randomBytes(32), pseudonym: randomBytes(32) };
@@ -248,7 +251,14 @@ async function main() {
       const cardsOf = () => records.filter((r) => posted.has(r)).length;
       let said = 0;
       let cards = 0;
-      while (records.length < open && Date.now() < deadline) {
+      // No new card for STALL_MS: the worker or the server has stopped; say so and stop waiting.
+      let progressAt = Date.now();
+      let lastCards = 0;
+      const stalled = () => {
+        if (cards !== lastCards) [lastCards, progressAt] = [cards, Date.now()];
+        return Date.now() - progressAt > STALL_MS;
+      };
+      while (records.length < open && Date.now() < deadline && !stalled()) {
         cards = cardsOf();
         if (records.length - cards >= WINDOW) {
           await sleep(50);
@@ -264,7 +274,8 @@ async function main() {
           );
         }
       }
-      while ((cards = cardsOf()) < records.length && Date.now() < deadline) await sleep(100);
+      while ((cards = cardsOf()) < records.length && Date.now() < deadline && !stalled()) await sleep(100);
+      if (stalled()) notes.push(`no new card for ${STALL_MS / 1000} s: stopped waiting (see the logs)`);
       const openSeconds = (Date.now() - t0) / 1000;
       say(`[${t.name}] ${records.length} started, ${cards} cards posted in ${openSeconds.toFixed(0)} s`);
       if (cards < open)
@@ -288,11 +299,17 @@ async function main() {
         const before = updated.get(key);
         const changed = new Promise<void>((resolve) => updateWaiters.set(key, resolve));
         const t1 = Date.now();
-        await requests.act(bedRequestWorkflowId('northampton-cjc', record), {
-          actionId: randomUUID(),
-          actor: { platform: 'slack', userId: USERS.responder.id, displayName: USERS.responder.name },
-          action: { kind: 'acknowledge' },
-        });
+        try {
+          await requests.act(bedRequestWorkflowId('northampton-cjc', record), {
+            actionId: randomUUID(),
+            actor: { platform: 'slack', userId: USERS.responder.id, displayName: USERS.responder.name },
+            action: { kind: 'acknowledge' },
+          });
+        } catch {
+          failed++;
+          updateWaiters.delete(key);
+          return;
+        }
         const timeout = sleep(60_000).then(() => 'timeout' as const);
         const r = await Promise.race([changed.then(() => 'ok' as const), timeout]);
         updateWaiters.delete(key);
@@ -313,7 +330,8 @@ async function main() {
       );
       if (latencies.length + failed < targets.length)
         notes.push(`Acknowledge stopped at the budget: ${latencies.length + failed} of ${targets.length}`);
-      if (failed) notes.push(`${failed} card updates not seen within 60 s`);
+      if (failed)
+        notes.push(`${failed} Acknowledge signals failed or their card update was not seen within 60 s`);
       await quiet(3_000, 60_000);
       const after = await child.memory();
       const loadAfter = load();
@@ -349,7 +367,7 @@ async function main() {
       '|---|---|---|---|---|---|---|---|---|',
       ...rs.map(
         (r) =>
-          `| ${r.name} | ${r.cards} of ${open} in ${r.openSeconds.toFixed(0)} s | ${mib(r.rssReady)} | ${mib(r.rssIdle)} | ${mib(r.rssAfter)} | ${mib(r.hwm)} | ${ms(r.ackP50)} / ${ms(r.ackP99)} (${r.acks}) | ${r.loads.ready} / ${r.loads.idle} / ${r.loads.after} | ${r.note || '–'} |`,
+          `| ${r.name} | ${r.cards} of ${open}${r.opened > r.cards ? ` (${r.opened} started)` : ''} in ${r.openSeconds.toFixed(0)} s | ${mib(r.rssReady)} | ${mib(r.rssIdle)} | ${mib(r.rssAfter)} | ${mib(r.hwm)} | ${ms(r.ackP50)} / ${ms(r.ackP99)} (${r.acks}) | ${r.loads.ready} / ${r.loads.idle} / ${r.loads.after} | ${r.note || '–'} |`,
       ),
     ];
   }
