@@ -45,6 +45,23 @@ describe('Slack ChatPort', () => {
     expect(api.messages[0]?.updates).toBe(1);
   });
 
+  it('a shift change updates the old team’s card in place: handed over to the EDT at 17:00, no buttons', async () => {
+    const ref = await port.send(dest, card);
+    expect(JSON.stringify(api.messages[0]?.blocks)).toContain('"type":"button"');
+    await port.send(
+      dest,
+      { ...card, handedOver: { to: 'out_of_hours', at: '2026-01-05T17:00:00.000Z' } },
+      { existing: ref },
+    );
+    const update = api.okCallsTo('chat.update')[0];
+    expect(update?.args.ts).toBe(ref.messageId);
+    expect(api.messages).toHaveLength(1);
+    const blocks = JSON.stringify(api.messages[0]?.blocks);
+    expect(blocks).toContain('Handed over to the Emergency Duty Team (EDT) at 17:00 on Mon 5 Jan 2026');
+    expect(blocks).not.toContain('"type":"button"');
+    expect(String(update?.args.text)).toMatch(/Handed over to the Emergency Duty Team/);
+  });
+
   it('threads a note under a card, and DMs a user destination through conversations.open', async () => {
     const ref = await port.send(dest, card);
     const note = await port.send(

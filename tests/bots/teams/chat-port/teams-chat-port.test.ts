@@ -94,6 +94,23 @@ describe('the Teams chat port (proactive, through stored conversation references
     expect(fake.calls.every((c) => c.authorization === undefined)).toBe(true);
   });
 
+  it('a shift change updates the old team’s card in place: handed over, with no actions and no refresh', async () => {
+    const chat = port();
+    const ref = await chat.send(EDT, card);
+    const posted = fake.messages.get(ref.messageId)!;
+    expect(FakeBotConnector.cardOf(posted)?.actions?.length).toBeGreaterThan(0);
+    await chat.send(
+      EDT,
+      { ...card, handedOver: { to: 'in_hours', at: '2026-01-06T09:00:00.000Z' } },
+      { existing: ref },
+    );
+    expect(fake.calls.map((c) => `${c.kind} ${c.status}`)).toEqual(['send 201', 'update 200']);
+    const updated = FakeBotConnector.cardOf(posted);
+    expect(JSON.stringify(updated)).toContain('Handed over to the duty team at 09:00 on Tue 6 Jan 2026');
+    expect(JSON.stringify(updated)).not.toMatch(/Action\.(Execute|Submit|ShowCard)/);
+    expect(updated?.refresh).toBeUndefined();
+  });
+
   it('with no stored reference: a clear logged error and a retryable NoConversationReference, nothing sent', async () => {
     const f = await failureOf(port().send({ platform: 'teams', address: '19:nowhere@thread.tacv2' }, card));
     expect(f.type).toBe(FailureCode.NoConversationReference);
