@@ -33,6 +33,8 @@ describe('replaying recorded bedRequestWorkflow histories', () => {
         // repeat-child-at-start, shift-handover, live-roster).
         'bed-request-seed-night-held-night.json',
         'bed-request-continued-run-held-night.json',
+        // An inspector's countersignature (patched: inspector-countersignature).
+        'bed-request-countersigned-night.json',
       ]),
     );
   });
