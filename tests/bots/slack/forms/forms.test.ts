@@ -206,4 +206,38 @@ describe('action modal parsing', () => {
       value: { kind: 'confirm_transfer', leftCustodyAt: '2024-07-01T22:00:00+01:00' },
     });
   });
+
+  it('refuses an amended court sitting already passed, or not after the charge, on its field; a later one parses', () => {
+    const meta = { workflowId: 'w', chargedAt: '2026-01-06T18:50:00Z' };
+    const now = '2026-01-06T19:00:00Z';
+    const amend = (utcSeconds: number) =>
+      parseActionSubmission(
+        'amend_court_sitting',
+        stateValues({ nextCourtSitting: el.dateTime(utcSeconds), reason: el.text('Relisted') }),
+        meta,
+        'Europe/London',
+        now,
+      );
+    const at = (iso: string) => Date.parse(iso) / 1000;
+    expect(amend(at('2026-01-06T18:55:00Z'))).toEqual({
+      ok: false,
+      errors: {
+        nextCourtSitting: expect.stringMatching(
+          /^That court sitting \(6 Jan 2026 18:55\) has already passed/,
+        ) as unknown,
+      },
+    });
+    expect(amend(at('2026-01-06T18:00:00Z'))).toEqual({
+      ok: false,
+      errors: { nextCourtSitting: 'The next court sitting must be after the time of charge' },
+    });
+    expect(amend(at('2026-01-07T14:00:00Z'))).toEqual({
+      ok: true,
+      value: {
+        kind: 'amend_court_sitting',
+        nextCourtSitting: '2026-01-07T14:00:00+00:00',
+        reason: 'Relisted',
+      },
+    });
+  });
 });
