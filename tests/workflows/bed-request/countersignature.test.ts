@@ -6,12 +6,13 @@
 // with coded failures; the countersignature is audited, makes the certificate final, shows on
 // every card and in the outcome record.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BedRequestForm } from '../../../domain/bed-request.js';
+import { bedRequestWorkflowId, type BedRequestForm } from '../../../domain/bed-request.js';
 import { availableActions } from '../../../domain/available-actions.js';
 import { FailureCode } from '../../../domain/failures.js';
 import type { Actor } from '../../../domain/people.js';
 import type { Protocol } from '../../../domain/protocol.js';
 import type { RequestView } from '../../../domain/request-view.js';
+import { bedRequestWorkflow } from '../../../workflows/bed-request/bed-request-workflow.js';
 import {
   PEOPLE,
   actAs,
@@ -242,6 +243,53 @@ describe('an inspector countersigns the certificate (protocol option)', () => {
     expect(rec?.certificateCountersignature).toBe('awaiting');
     expect(rec?.certificateCountersignedAt).toBeUndefined();
     expect(rec?.actors.countersigned).toBeUndefined();
+  });
+
+  it('the pages carry across continue-as-new: re-paged in the new run, every card updated when countersigned', async () => {
+    const now = await h.nowMs();
+    seq += 1;
+    const request = bedRequest({
+      custodyRecordNumber: `NC-CSIG-CAN${seq}`,
+      child: { pncId: `26/${400000 + seq}G` },
+      chargedAt: iso(now - 10 * MIN),
+      nextCourtSitting: iso(now + 15 * HOUR),
+    });
+    const id = bedRequestWorkflowId(request.custodySuiteId, request.custodyRecordNumber);
+    const handle = await h.temporal.workflow.start(bedRequestWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: id,
+      args: [{ request, requestedAt: iso(now), continueAsNewAtHistoryLength: 60 }],
+    });
+    await eventually(() => h.client.view(id));
+    await stay(id);
+    await viewWhen(h, id, (v) => v.stay?.countersignature?.pagedAt.length === 1);
+    // Two and a half hours unsigned: re-paged every 30 minutes, the run continued as new on the way.
+    await h.advance(2 * HOUR + 31 * MIN);
+    const paged = await viewWhen(h, id, (v) => (v.stay?.countersignature?.pagedAt.length ?? 0) >= 6);
+    expect((await h.temporal.workflow.getHandle(id).describe()).runId).not.toBe(handle.firstExecutionRunId);
+    const pagedAt = paged.stay?.countersignature?.pagedAt ?? [];
+    expect(pagedAt.slice(1).map((t, i) => Date.parse(t) - Date.parse(pagedAt[i] ?? ''))).toEqual(
+      Array.from({ length: pagedAt.length - 1 }, () => 30 * MIN),
+    );
+    await actAs(h, id, INSPECTOR, { kind: 'countersign' });
+    await viewWhen(h, id, (v) => v.stay?.countersignature?.status === 'countersigned');
+    // Every page's card, those of the first run too, is updated in place to say so.
+    const pages = pagedAt.length;
+    await eventually(() => {
+      const updated = h.chat
+        .ofKind('request_card')
+        .filter(
+          (s) =>
+            s.op === 'update' &&
+            s.message.view.workflowId === id &&
+            s.message.audience === 'inspector' &&
+            s.message.view.stay?.countersignature?.status === 'countersigned',
+        );
+      return updated.length >= pages * 2 || undefined;
+    });
+    await actAs(h, id, PEOPLE.sergeant, { kind: 'cancel', reason: 'bailed', notes: '' });
+    const final = await h.result<RequestView>(id);
+    expect(final.outcome?.certificateCountersignature?.status).toBe('countersigned');
   });
 
   it('a protocol that does not ask for it: the certificate is final at once and nobody is paged', async () => {
