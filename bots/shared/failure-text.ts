@@ -137,7 +137,7 @@ const TEXT: Record<FailureCode, (params: Params | undefined) => string> = {
     `The certificate was already countersigned${byAt(x)}. Nothing more was changed.`,
   [FailureCode.CountersignOwnCertificate]: () =>
     'You certified this stay, so you cannot countersign your own certificate: the force protocol asks ' +
-    'for a second officer, an inspector. Another inspector has been paged. Nothing was changed.',
+    'for a second officer, an inspector. Ask another inspector to countersign it. Nothing was changed.',
   [FailureCode.LeftCellsInFuture]: () =>
     'The time the child left the cells is in the future. Record it once the child has left.',
   [FailureCode.InvalidInput]: (x) =>
