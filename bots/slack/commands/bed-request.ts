@@ -29,8 +29,11 @@ export function bedRequestCommand(deps: SlackBotDeps) {
       return;
     }
     const actor = slackActor({ id: command.user_id, name: command.user_name }, deps);
-    if (await deps.desk.mayStart(actor, command.trigger_id)) {
+    // Answered in the ack, before anything slow: the role check is pure (the protocol file), and
+    // the desk's audit of the refusal (a database write) waits until after the ack.
+    if (deps.desk.grantsOf(actor).every((g) => g.role !== 'custody' && g.role !== 'admin')) {
       await ack({ response_type: 'ephemeral', text: NOT_CUSTODY_TEXT });
+      await deps.desk.mayStart(actor, command.trigger_id);
       return;
     }
     await ack();

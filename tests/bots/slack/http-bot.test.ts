@@ -70,11 +70,15 @@ describe('/bedrequest', () => {
     expect(open.args.trigger_id).toMatch(/^trigger-cmd-/);
   });
 
-  it('answers someone who is not custody in the ack, and opens nothing', async () => {
+  it('answers someone who is not custody in the ack, opens nothing, and still audits the refusal', async () => {
+    const refused = () =>
+      engine().events.filter((e) => e.type === 'action_refused' && e.eventId.includes(':start_request:'));
+    const before = refused().length;
     const reply = await h.driver.command(slashCommand({ user: USERS.responder }));
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ response_type: 'ephemeral', text: NOT_CUSTODY_TEXT });
-    await new Promise((r) => setTimeout(r, 50));
+    await h.api.waitFor(() => refused().length > before, 5_000, 'the refusal audited');
+    expect(refused().at(-1)?.actor).toMatchObject({ platform: 'slack', userId: USERS.responder.id });
     expect(h.api.callsTo('views.open')).toHaveLength(0);
   });
 });
