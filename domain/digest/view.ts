@@ -181,7 +181,7 @@ function principleSixLines(f: DigestFigures, k: Counts): string[] {
 function demographicLines(f: DigestFigures, k: Counts): string[] {
   if (!f.demographics) return [];
   const lines = [
-    'Requests in each group, and how many were transferred, held in police detention after charge, and held overnight. Ethnicity is the child’s self-defined 18+1 code as the officer recorded it, in its top-level group; “not recorded” means the form’s field was left empty.',
+    'Requests in each group, and how many were transferred, held in police detention after charge, and held overnight. Ethnicity is the child’s self-defined ethnicity as the officer recorded it, in its top-level group; “not recorded” means the form’s field was left empty.',
   ];
   if (k.demographicsWithheld) {
     lines.push(`${WITHHELD}: the groups are too small to show without giving away other counts.`);
