@@ -91,6 +91,13 @@ export async function bedRequestWorkflow(input: BedRequestWorkflowInput): Promis
             await sendReview(r, clock.advanceTo(stampedMs));
             continue;
           }
+          // So is the inspectors' re-page for a certificate still awaiting countersignature.
+          const countersignOwed = countersignDueAt(r);
+          if (countersignOwed !== null && countersignOwed <= stampedMs) {
+            pending.unshift(next);
+            await repageInspectors(r, clock.advanceTo(countersignOwed));
+            continue;
+          }
           // A shift change that fell due before the person acted happens first.
           const shift = handoverDueAt(r);
           if (shift !== null && shift <= stampedMs) {

@@ -12,6 +12,7 @@ import { FailureCode } from '../../../domain/failures.js';
 import type { Actor } from '../../../domain/people.js';
 import type { Protocol } from '../../../domain/protocol.js';
 import type { RequestView } from '../../../domain/request-view.js';
+import { createBedRequestClient } from '../../../runtime/bed-request-client.js';
 import { bedRequestWorkflow } from '../../../workflows/bed-request/bed-request-workflow.js';
 import {
   PEOPLE,
@@ -290,6 +291,38 @@ describe('an inspector countersigns the certificate (protocol option)', () => {
     await actAs(h, id, PEOPLE.sergeant, { kind: 'cancel', reason: 'bailed', notes: '' });
     const final = await h.result<RequestView>(id);
     expect(final.outcome?.certificateCountersignature?.status).toBe('countersigned');
+  });
+
+  it('a re-page that fell due before the inspector countersigned is owed first, even when the action arrives before its timer', async () => {
+    const id = await open();
+    await stay(id);
+    const held = await viewWhen(h, id, (v) => v.stay?.countersignature?.pagedAt.length === 1);
+    const firstPage = Date.parse(held.stay?.countersignature?.pagedAt[0] ?? '');
+    // The inspector's client stamped the press 31 minutes on; the workflow hears of it first.
+    const late = createBedRequestClient(h.temporal, {
+      taskQueue: h.taskQueue,
+      actionClock: () => firstPage + 31 * MIN,
+    });
+    await late.act(id, {
+      actionId: `owed-countersign-${seq}`,
+      actor: INSPECTOR,
+      action: { kind: 'countersign' },
+    });
+    const signed = await viewWhen(h, id, (v) => v.stay?.countersignature?.status === 'countersigned');
+    // Paged again before the countersignature: at its due time, or at the press's stamp when another
+    // owed page (a review at a fixed time) moved the clock there first.
+    const pagedAt = (signed.stay?.countersignature?.pagedAt ?? []).map((t) => Date.parse(t));
+    expect(pagedAt).toHaveLength(2);
+    expect(pagedAt[0]).toBe(firstPage);
+    expect(pagedAt[1]).toBeGreaterThanOrEqual(firstPage + 30 * MIN);
+    expect(pagedAt[1]).toBeLessThanOrEqual(firstPage + 31 * MIN);
+    const types = await eventually(async () => {
+      const t = (await events(id)).map((e) => e.type);
+      return t.includes('countersign') ? t : undefined;
+    });
+    expect(types.lastIndexOf('countersign_paged')).toBeLessThan(types.indexOf('countersign'));
+    await actAs(h, id, PEOPLE.sergeant, { kind: 'cancel', reason: 'bailed', notes: '' });
+    await h.result(id);
   });
 
   it('a protocol that does not ask for it: the certificate is final at once and nobody is paged', async () => {
