@@ -9,6 +9,7 @@ import { walkCard, type AdaptiveCard } from '../../bots/teams/cards/adaptive-car
 import { requestCard as teamsCard } from '../../bots/teams/cards/request-card.js';
 import { INPUTS } from '../../bots/teams/cards/verbs.js';
 import type { RoleGrant } from '../../domain/people.js';
+import { applyAction } from '../../domain/request-rules.js';
 import type { RequestView } from '../../domain/request-view.js';
 import { viewsAtEveryStage } from '../bots/teams/support/views.js';
 
@@ -38,7 +39,11 @@ function states(): Array<[string, RequestView]> {
   return out;
 }
 
-function slackLabels(view: RequestView, audience: 'responder' | 'custody', grants?: RoleGrant[]): string[] {
+function slackLabels(
+  view: RequestView,
+  audience: 'responder' | 'custody' | 'inspector',
+  grants?: RoleGrant[],
+): string[] {
   const blocks = slackCard(view, audience, ZONE, grants).blocks as Array<{
     type: string;
     elements?: Array<{ type: string; text?: { text: string } }>;
@@ -50,7 +55,11 @@ function slackLabels(view: RequestView, audience: 'responder' | 'custody', grant
     .map((e) => e.text?.text ?? '');
 }
 
-function teamsLabels(view: RequestView, audience: 'responder' | 'custody', grants?: RoleGrant[]): string[] {
+function teamsLabels(
+  view: RequestView,
+  audience: 'responder' | 'custody' | 'inspector',
+  grants?: RoleGrant[],
+): string[] {
   const card = teamsCard(view, { audience, nowIso: NOW, zone: ZONE, ...(grants ? { grants } : {}) });
   return (card.actions ?? []).map((a) => a.title);
 }
@@ -136,5 +145,47 @@ describe('Slack and Teams forms offer the same choices', () => {
     const secure = { ...view, accommodation: 'secure' as const };
     const secureCard = teamsCard(secure, { audience: 'responder', nowIso: NOW, zone: ZONE });
     expect(labelsOf(teamsOptions(secureCard, INPUTS.declineReason))).toContain('No secure bed available');
+  });
+});
+
+describe('Slack and Teams offer the same actions on the inspector’s card (countersignature)', () => {
+  const sergeant = { platform: 'slack' as const, userId: 'U0SERGEANT', displayName: 'Sgt Example' };
+  const inspector = { platform: 'slack' as const, userId: 'U0INSP', displayName: 'Insp. Grey' };
+  const stay = {
+    actionId: 'parity-stay',
+    actor: sergeant,
+    action: {
+      kind: 'record_stay' as const,
+      reason: 'impracticable_medical' as const,
+      explanation: 'Taken to A&E with a head injury; still being treated',
+    },
+  };
+  const open = viewsAtEveryStage().new!;
+  const awaiting = applyAction(open, stay, NOW, { stayContinues: true, countersignRequired: true });
+  const signed = applyAction(
+    awaiting,
+    { actionId: 'parity-countersign', actor: inspector, action: { kind: 'countersign' } },
+    NOW,
+  );
+  const grantsFor: Record<string, RoleGrant[] | undefined> = {
+    'anyone in the chat': undefined,
+    inspector: [{ role: 'inspector', localAuthorityIds: [] }],
+    custody: [{ role: 'custody', localAuthorityIds: [] }],
+  };
+  for (const [state, view] of Object.entries({
+    awaiting,
+    countersigned: signed,
+    'not asked': applyAction(open, stay, NOW, { stayContinues: true }),
+  })) {
+    for (const [role, grants] of Object.entries(grantsFor)) {
+      it(`inspector card, ${state}, ${role}`, () => {
+        expect(teamsLabels(view, 'inspector', grants)).toEqual(slackLabels(view, 'inspector', grants));
+      });
+    }
+  }
+
+  it('is not vacuous: Countersign while awaiting, for an inspector', () => {
+    expect(slackLabels(awaiting, 'inspector', grantsFor.inspector)).toEqual(['Countersign']);
+    expect(slackLabels(signed, 'inspector', grantsFor.inspector)).toEqual([]);
   });
 });
