@@ -37,7 +37,7 @@ const INSPECTOR_TEAMS = '00000000-0000-0000-0000-0000000000e1';
  * inspector on both platforms, and the sergeant also holding the inspector role (acting up), so
  * the rule against countersigning one's own certificate is what refuses them.
  */
-function countersignProtocol(): Protocol {
+function countersignProtocol(more: Array<{ name: string; slack: string }> = []): Protocol {
   return testProtocol((f) => {
     f.certificate = { countersignature: { required: true, pageAfter: '30m' } };
     f.people = [
@@ -45,6 +45,7 @@ function countersignProtocol(): Protocol {
         p.slack === PEOPLE.sergeant.userId ? { ...p, roles: [...p.roles, 'inspector' as const] } : p,
       ),
       { name: 'Insp. Grey', slack: INSPECTOR.userId, teams: INSPECTOR_TEAMS, roles: ['inspector'] },
+      ...more.map((p) => ({ ...p, roles: ['inspector' as const] })),
     ];
   });
 }
@@ -323,6 +324,30 @@ describe('an inspector countersigns the certificate (protocol option)', () => {
     expect(types.lastIndexOf('countersign_paged')).toBeLessThan(types.indexOf('countersign'));
     await actAs(h, id, PEOPLE.sergeant, { kind: 'cancel', reason: 'bailed', notes: '' });
     await h.result(id);
+  });
+
+  it('the roster is live: an inspector rostered after the stay is paged at the next re-page, and may countersign', async () => {
+    const id = await open();
+    await stay(id);
+    await eventually(() => inspectorPosts(id).length >= 2 || undefined);
+    expect(inspectorPosts(id).map((s) => s.destination.address)).not.toContain('U0INSP2');
+    const relief: Actor = { platform: 'slack', userId: 'U0INSP2', displayName: 'Insp. Relief' };
+    h.setProtocol(countersignProtocol([{ name: 'Insp. Relief', slack: relief.userId }]));
+    try {
+      await h.advance(31 * MIN);
+      await eventually(
+        () => inspectorPosts(id).some((s) => s.destination.address === relief.userId) || undefined,
+      );
+      await actAs(h, id, relief, { kind: 'countersign' });
+      const signed = await viewWhen(h, id, (v) => v.stay?.countersignature?.status === 'countersigned');
+      expect(
+        signed.stay?.countersignature?.status === 'countersigned' && signed.stay.countersignature.by.userId,
+      ).toBe(relief.userId);
+      await actAs(h, id, PEOPLE.sergeant, { kind: 'cancel', reason: 'bailed', notes: '' });
+      await h.result(id);
+    } finally {
+      h.setProtocol(countersignProtocol());
+    }
   });
 
   it('a protocol that does not ask for it: the certificate is final at once and nobody is paged', async () => {
