@@ -76,8 +76,17 @@ function readerBounds(t: DisclosureTable, p: Protection): Map<string, Bounds> {
       narrow(r.total, tot, sumLo, sumHi);
       r.parts.forEach((id, i) => {
         const cur = get(id);
-        const x = parts[i] as Bounds;
-        narrow(id, cur, get(r.total).lo - (sumHi - x.hi), get(r.total).hi - (sumLo - x.lo));
+        // The other parts' bounds, summed without this one: `sumHi - x.hi` would be
+        // Infinity − Infinity (no number) whenever this part and another are unbounded, and a NaN
+        // bound would blind every later step.
+        let otherLo = 0;
+        let otherHi = 0;
+        parts.forEach((x, j) => {
+          if (j === i) return;
+          otherLo += x.lo;
+          otherHi += x.hi;
+        });
+        narrow(id, cur, get(r.total).lo - otherHi, get(r.total).hi - otherLo);
       });
     }
   }
