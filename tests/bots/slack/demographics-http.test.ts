@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS, VIEW_IDS } from '../../../bots/slack/ids.js';
 import { bedRequestWorkflowId } from '../../../domain/bed-request.js';
+import { createLogger } from '../../../runtime/logger.js';
 import { blockAction, el, viewSubmission } from '../../fakes/slack/payloads.js';
 import type { RecordedCall } from '../../fakes/slack/web-api-server.js';
 import { eventually } from '../../support/workflow-harness.js';
@@ -16,12 +17,18 @@ import { temporalEngine } from './support/temporal-engine.js';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness<Awaited<ReturnType<typeof temporalEngine>>>>>;
 let h: Harness;
+/** The bot's and the desk's log lines, at debug. */
+const logged: string[] = [];
 
 beforeAll(async () => {
   h = await startSlackHarness({
     transport: 'http',
     engine: temporalEngine,
     protocol: testProtocol({ slackOnly: true }),
+    log: createLogger(
+      { level: 'debug', name: 'slack-demographics' },
+      { write: (line: string) => logged.push(line) },
+    ),
   });
 }, 180_000);
 afterAll(async () => {
@@ -111,6 +118,9 @@ describe('ethnicity and sex on the Slack request form', () => {
       ])
         expect(text, `${c.method} names ${leak}`).not.toContain(leak);
     }
+    // Nor in the bot's and the desk's logs.
+    expect(logged.length).toBeGreaterThan(0);
+    for (const leak of ['B9', 'ethnicity', '"sex"']) expect(logged.join('')).not.toContain(leak);
   });
 
   it.each([
