@@ -9,8 +9,11 @@ import type { HandlerDeps } from '../deps.js';
 import { parseRequestForm } from '../forms/request-form.js';
 import { noticeOutcome, nowIso, type CardOutcome } from './turn.js';
 
-/** The child's identity inputs: never echoed where others could see the card. */
-const IDENTITY_INPUTS = ['pncId', 'givenName', 'familyName', 'dateOfBirth'] as const;
+/**
+ * The child's identity inputs, and the ethnicity and sex codes (docs/demographics.md): never
+ * echoed where others could see the card.
+ */
+const IDENTITY_INPUTS = ['pncId', 'givenName', 'familyName', 'dateOfBirth', 'ethnicity', 'sex'] as const;
 
 export function formForDeps(deps: HandlerDeps, values?: RequestFormValues, errors?: Record<string, string>) {
   return requestFormCard({

@@ -27,6 +27,7 @@ import {
   invokeCard,
   message,
   post,
+  submit,
   validForm,
   type Person,
   type Where,
@@ -109,6 +110,21 @@ async function submitForm(form: Record<string, string>) {
   );
   replies.push(r.body);
   return invokeCard(r);
+}
+
+/** What the card's ethnicity and sex choice sets have chosen (both present: it is the form). */
+function chosenIn(card: unknown): Record<string, unknown> {
+  const chosen: Record<string, unknown> = {};
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (typeof v !== 'object' || v === null) return;
+    const o = v as { type?: string; id?: string; value?: unknown };
+    if (o.type === 'Input.ChoiceSet' && (o.id === 'ethnicity' || o.id === 'sex')) chosen[o.id] = o.value;
+    Object.values(v).forEach(walk);
+  };
+  walk(card);
+  expect(Object.keys(chosen).sort()).toEqual(['ethnicity', 'sex']);
+  return chosen;
 }
 
 async function stored(record: string) {
@@ -202,6 +218,19 @@ describe('ethnicity and sex on the Teams form card', () => {
     }
     // Nor in the bot's and desk's logs.
     for (const leak of ['B9', 'ethnicity', '"sex"']) expect(logs()).not.toContain(leak);
+  });
+
+  it('a form refused in a channel (older clients: posted for all to see) comes back without the codes chosen', async () => {
+    const form = validForm({ ethnicity: 'B9', sex: 'M' });
+    const since = fake.posts().length;
+    await post(url, submit(fake.serviceUrl, PEOPLE.sergeant, edt, { ...form, verb: 'bedrequest.submit' }));
+    const posted = await fake.waitFor(() => fake.posts().slice(since).at(-1), 15_000, 'the posted form');
+    const card = FakeBotConnector.cardOf(posted);
+    expect(cardText(card)).toMatch(/Sex \(optional\): Sex must be one of the listed codes/);
+    // The choice sets are there (it is the form), but nothing is chosen in them.
+    expect(chosenIn(card)).toEqual({ ethnicity: undefined, sex: undefined });
+    // The sergeant's own (private) reply keeps what was chosen, so nothing is chosen twice.
+    expect(chosenIn(await submitForm(form))).toEqual({ ethnicity: 'B9', sex: 'M' });
   });
 
   it.each([
