@@ -118,6 +118,14 @@ export function sexGroupOf(code: SexCode | null | undefined): SexGroup {
   return 'not_recorded';
 }
 
+/**
+ * The line under each field on both forms, unless the protocol file gives its own
+ * (`demographics.formHint`): what a sergeant, and a child who asks, is told the code is for. A
+ * template: the force's data protection officer settles the wording (docs/demographics.md).
+ */
+export const DEMOGRAPHICS_FORM_HINT =
+  'As on the custody record. Counted only in anonymous totals, to monitor disproportionality; never shown on a card.';
+
 /** The schema's message for a code not in the list, naming the field (the forms show it inline). */
 export const ETHNICITY_INVALID =
   'Self-defined ethnicity must be one of the 18+1 codes (W1–W9, M1–M9, A1–A9, B1–B9, O2, O9 or NS): choose one from the list, or leave it empty';

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { certificateTemplateSchema } from './certificate.js';
+import { DEMOGRAPHICS_FORM_HINT } from './demographics.js';
 import { durationSchema } from './durations.js';
 import { platformSchema, roleSchema } from './people.js';
 
@@ -177,6 +178,18 @@ export const protocolSchema = z
     shiftHandover: z
       .object({ enabled: z.boolean().default(true), handBack: z.boolean().default(false) })
       .default({}),
+    /**
+     * The request form's optional ethnicity and sex codes (docs/demographics.md): `collect: false`
+     * leaves them off both forms (until the data protection officer has settled the lawful basis,
+     * say); `formHint` is the line under each, a template for the force's own wording. Absent:
+     * collected, with the default hint (`demographicsOf`).
+     */
+    demographics: z
+      .object({
+        collect: z.boolean().default(true),
+        formHint: z.string().trim().min(1).max(300).default(DEMOGRAPHICS_FORM_HINT),
+      })
+      .optional(),
     /** The stuck-request watchdog (docs/watchdog.md). Defaults, so older files still load. */
     watchdog: z
       .object({
@@ -275,6 +288,14 @@ export const protocolSchema = z
     );
   });
 export type Protocol = z.infer<typeof protocolSchema>;
+
+/** The form's ethnicity and sex settings, with their defaults when the file has none. */
+export function demographicsOf(p: Pick<Protocol, 'demographics'>): { collect: boolean; formHint: string } {
+  return {
+    collect: p.demographics?.collect ?? true,
+    formHint: p.demographics?.formHint ?? DEMOGRAPHICS_FORM_HINT,
+  };
+}
 export type ProtocolFile = z.input<typeof protocolSchema>;
 
 /** Renders a zod error as `path.to.field: message` lines, so a bad file names its field. */

@@ -5,7 +5,7 @@ import {
 } from '../../../domain/bed-request.js';
 import { codedChoices } from '../../../domain/demographics.js';
 import type { Actor } from '../../../domain/people.js';
-import type { Protocol } from '../../../domain/protocol.js';
+import { demographicsOf, type Protocol } from '../../../domain/protocol.js';
 import { intakeProblems } from '../../../domain/intake.js';
 import { formErrors } from '../../shared/form-errors.js';
 import { ACCOMMODATION_LABELS } from '../../shared/view-text.js';
@@ -60,6 +60,7 @@ export function bedRequestModal(protocol: Protocol, meta: ModalMetadata): ModalV
   const suites = protocol.custodySuites.map((s) => option(s.id, s.name));
   const las = protocol.localAuthorities.map((l) => option(l.id, l.name));
   const onlySuite = protocol.custodySuites.length === 1 ? protocol.custodySuites[0]?.id : undefined;
+  const demographics = demographicsOf(protocol);
   return modal({
     callbackId: VIEW_IDS.bedRequest,
     title: 'Bed request',
@@ -102,14 +103,18 @@ export function bedRequestModal(protocol: Protocol, meta: ModalMetadata): ModalV
       }),
       // Optional, for monitoring disproportionality in aggregate only: never shown on a card
       // (docs/demographics.md). The codes are the values; the labels say what each means.
-      input('ethnicity', 'Self-defined ethnicity (optional)', select(codedOptions('ethnicity')), {
-        optional: true,
-        hint: 'As the child defined it on the custody record (18+1 code). Counted only in anonymous totals; never shown on a card.',
-      }),
-      input('sex', 'Sex (optional)', select(codedOptions('sex')), {
-        optional: true,
-        hint: 'As on the custody record. Counted only in anonymous totals; never shown on a card.',
-      }),
+      ...(demographics.collect
+        ? [
+            input('ethnicity', 'Self-defined ethnicity (optional)', select(codedOptions('ethnicity')), {
+              optional: true,
+              hint: demographics.formHint,
+            }),
+            input('sex', 'Sex (optional)', select(codedOptions('sex')), {
+              optional: true,
+              hint: demographics.formHint,
+            }),
+          ]
+        : []),
       context(['Times are in the force’s local time; the request starts the escalation clock.']) ??
         section(' '),
     ],
@@ -177,7 +182,9 @@ export function parseBedRequestSubmission(
   /** The desk's clock: the times and ages are checked against it (domain/intake.ts). */
   nowIso: string,
 ): FormResult<BedRequestInput> {
-  const raw = readBedRequestForm(values, actor, protocol.force.timeZone);
+  const read = readBedRequestForm(values, actor, protocol.force.timeZone);
+  // Not collected: whatever a crafted submission carries for them is dropped (docs/demographics.md).
+  const raw = demographicsOf(protocol).collect ? read : { ...read, ethnicity: undefined, sex: undefined };
   const result = bedRequestInputSchema.safeParse(raw);
   const errors: Record<string, string> = result.success
     ? {}

@@ -1,5 +1,5 @@
 import { BAIL_REFUSAL_GROUND_LABELS } from '../../../domain/bed-request.js';
-import { codedChoices } from '../../../domain/demographics.js';
+import { codedChoices, DEMOGRAPHICS_FORM_HINT } from '../../../domain/demographics.js';
 import { ACCOMMODATION_LABELS } from '../../shared/view-text.js';
 import {
   card,
@@ -79,6 +79,11 @@ export interface RequestFormOptions {
   values?: RequestFormValues;
   /** Field path → message, from the zod error (or the edge's own checks). */
   errors?: Record<string, string>;
+  /**
+   * The protocol's ethnicity and sex fields (docs/demographics.md): left off when not collected;
+   * the hint is the protocol's template. Absent: shown, with the default hint.
+   */
+  demographics?: { collect: boolean; formHint: string };
 }
 
 function inputFor(id: FormInputId, label: string, o: RequestFormOptions): CardInput {
@@ -234,14 +239,11 @@ export function requestFormCard(o: RequestFormOptions): AdaptiveCard {
       );
     }
     if (field.path === 'accommodation') body.push(section('What is needed'));
+    const demographic = field.path === 'ethnicity' || field.path === 'sex';
+    if (demographic && o.demographics?.collect === false) continue;
     if (field.path === 'ethnicity') {
-      body.push(section('Monitoring (optional)'));
-      body.push(
-        text(
-          'As on the custody record: the child’s self-defined ethnicity and sex. Counted only in anonymous totals, to monitor disproportionality; never shown on a card.',
-          { isSubtle: true },
-        ),
-      );
+      body.push(section('Monitoring (optional): the child’s self-defined ethnicity and sex'));
+      body.push(text(o.demographics?.formHint ?? DEMOGRAPHICS_FORM_HINT, { isSubtle: true }));
     }
     for (const id of field.inputs) body.push(inputFor(id, INPUT_LABELS[id] ?? field.label, o));
     const message = errors[field.path];

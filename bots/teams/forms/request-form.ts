@@ -50,7 +50,8 @@ export function parseRequestForm(
   raw: unknown,
   context: {
     actor: Actor;
-    protocol: Pick<Protocol, 'custodySuites' | 'localAuthorities' | 'force'>;
+    protocol: Pick<Protocol, 'custodySuites' | 'localAuthorities' | 'force'> &
+      Partial<Pick<Protocol, 'demographics'>>;
     /** The desk's clock: the times and ages are checked against it (domain/intake.ts). */
     nowIso: string;
   },
@@ -95,8 +96,10 @@ export function parseRequestForm(
     accommodation: (blankToUndefined(values.accommodation) ?? '') as BedRequestForm['accommodation'],
     seriousHarmJustification: blankToUndefined(values.seriousHarmJustification),
     needsAndRisks: values.needsAndRisks ?? '',
-    ethnicity: blankToUndefined(values.ethnicity),
-    sex: blankToUndefined(values.sex),
+    // Not collected: whatever a crafted submission carries for them is dropped (docs/demographics.md).
+    ...(context.protocol.demographics?.collect === false
+      ? {}
+      : { ethnicity: blankToUndefined(values.ethnicity), sex: blankToUndefined(values.sex) }),
     requestingOfficer: context.actor,
   };
   const result = bedRequestInputSchema.safeParse(form);

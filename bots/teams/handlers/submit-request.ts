@@ -1,4 +1,5 @@
 import type { Actor } from '../../../domain/people.js';
+import { demographicsOf } from '../../../domain/protocol.js';
 import { ENGINE_UNAVAILABLE_TEXT, describeRefusal } from '../../shared/failure-text.js';
 import { CORRECTION_TEXT } from '../../shared/correction-text.js';
 import { queuedSubmitText } from '../../shared/queued-text.js';
@@ -19,6 +20,7 @@ export function formForDeps(deps: HandlerDeps, values?: RequestFormValues, error
   return requestFormCard({
     custodySuites: deps.protocol.custodySuites,
     localAuthorities: deps.protocol.localAuthorities,
+    demographics: demographicsOf(deps.protocol),
     ...(values ? { values } : {}),
     ...(errors ? { errors } : {}),
   });
