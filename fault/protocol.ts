@@ -66,6 +66,16 @@ export function writeFaultProtocol(
       localAuthorities: ['west-northamptonshire'],
     });
   }
+  // The same route whatever the hour: a run after 17:00 (or on a bank holiday) once sent every
+  // card to the EDT, where the people playing the duty team never saw it, and a run across 17:00
+  // would hand its requests over mid-run. Office hours all week, the authority's out-of-hours
+  // destinations the same as its in-hours ones, and no shift handover (tested on its own in
+  // tests/workflows/bed-request/shift-change.test.ts).
+  file.officeHours = { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' };
+  const west = (file.localAuthorities as Yaml[]).find((la) => la.id === 'west-northamptonshire');
+  if (!west) throw new Error('the example protocol has no west-northamptonshire authority');
+  west.outOfHours = west.inHours;
+  file.shiftHandover = { enabled: false, handBack: false };
   const ladder = file.ladder as Yaml;
   ladder.steps = LADDER_STEPS.map((s) => ({ ...s, notify: [...s.notify] }));
   ladder.overnight = { enabled: false, level: 3, notify: ['superintendent'] };
