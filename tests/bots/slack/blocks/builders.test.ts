@@ -274,6 +274,9 @@ describe('modals', () => {
       'accommodation',
       'seriousHarmJustification',
       'needsAndRisks',
+      // Optional codes for the aggregate figures only (docs/demographics.md).
+      'ethnicity',
+      'sex',
     ]);
     for (const b of inputs) expect(b.element.action_id).toBe(INPUT_ACTION_ID);
     expect(inputs.find((b) => b.block_id === 'chargedAt')?.element.type).toBe('datetimepicker');
