@@ -56,7 +56,8 @@ export interface RunReport {
 }
 
 /** Bounded waits: the run never hangs on a request that will not finish. */
-const DRAIN_TIMEOUT_MS = 150_000;
+// Long enough for a person's full patience with one step (fault/driver.ts) once the kills stop.
+const DRAIN_TIMEOUT_MS = 660_000;
 const QUIESCE_TIMEOUT_MS = 60_000;
 
 /**
