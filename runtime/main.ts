@@ -29,6 +29,7 @@ import { parseEnv, type Settings } from './env.js';
 import { createLogger, temporalLoggerFor } from './logger.js';
 import { payloadCodecFrom } from './payload-codec.js';
 import { requestDigestNow } from './digest-client.js';
+import { withRetries } from './retry.js';
 import { ensureSchedules } from './schedules.js';
 import { createStartOutboxDrainer, type StartOutboxDrainer } from './start-outbox.js';
 import {
@@ -319,10 +320,28 @@ async function main(): Promise<void> {
         if (!stopping) void shutdown(1);
       });
       lines.push(`Worker        task queue "${TASK_QUEUE}", namespace ${namespace}`);
-      const schedules = await ensureSchedules(client, protocol, { taskQueue: TASK_QUEUE, log });
+      // The worker already polls: a busy server timing out a schedule call must not end it, and
+      // the schedules are checked again at every worker start (docs/durability.md).
+      const schedules = await withRetries(
+        () => ensureSchedules(client, protocol, { taskQueue: TASK_QUEUE, log }),
+        {
+          attempts: 5,
+          delayMs: 2000,
+          onRetry: (err, attempt) =>
+            log.warn({ attempt, err: (err as Error).message }, 'schedules not confirmed yet: trying again'),
+        },
+      ).catch((err: unknown) => {
+        log.error(
+          { err: (err as Error).message },
+          'schedules not confirmed: the next worker start checks them',
+        );
+        return undefined;
+      });
       lines.push(
-        `Schedules     daily digest ${protocol.digest.daily}, weekly digest day ${protocol.digest.weekly.day} ${protocol.digest.weekly.time}, retention purge (${protocol.force.timeZone}); ` +
-          `${schedules.created.length} created, ${schedules.updated.length} updated, ${schedules.unchanged.length} unchanged`,
+        schedules
+          ? `Schedules     daily digest ${protocol.digest.daily}, weekly digest day ${protocol.digest.weekly.day} ${protocol.digest.weekly.time}, retention purge (${protocol.force.timeZone}); ` +
+              `${schedules.created.length} created, ${schedules.updated.length} updated, ${schedules.unchanged.length} unchanged`
+          : 'Schedules     not confirmed (Temporal did not answer in time): the next worker start checks them again',
       );
     }
 
