@@ -57,13 +57,6 @@ export interface RequestResult {
 }
 
 const RESOLVE_WAIT_MS = 25_000;
-/**
- * How long a person keeps trying one step. A sergeant told "could not open that request just now"
- * while every worker is being killed tries again, for as long as a child waits for a bed: ten
- * minutes, not a count of tries (twelve tries, about 80 s of quick refusals, gave up in the long
- * profile while the request was still alive and recovering; docs/fault-testing.md).
- */
-const STEP_PATIENCE_MS = 600_000;
 const CARD_WAIT_MS = 120_000;
 const SLACK_RETRIES = 120;
 
@@ -190,6 +183,13 @@ export interface DriverHooks {
   /** kill -9 the bots and start them again (serialised with the other chaos by the caller). */
   killBots: () => Promise<void>;
   log: (line: string) => void;
+  /**
+   * How long a person keeps trying one step. A sergeant told "could not open that request just
+   * now" while every worker is being killed tries again, for as long as a child waits for a bed:
+   * a time, not a count of tries (twelve tries, about 80 s of quick refusals, gave up in the long
+   * profile while the request was still alive and recovering; docs/fault-testing.md).
+   */
+  patienceMs: number;
 }
 
 /**
@@ -284,7 +284,7 @@ export class Driver {
   /** `/bedrequest`, then the form: until the bot says the request was sent (or is already open). */
   async submit(plan: RequestPlan): Promise<boolean> {
     const user = sergeantId(plan.index);
-    for (const until = Date.now() + STEP_PATIENCE_MS; Date.now() < until;) {
+    for (const until = Date.now() + this.hooks.patienceMs; Date.now() < until;) {
       const cmd = slashCommand({ user: slackUser(user), channel: 'C0CUSTODYNTH' });
       const since = Date.now();
       await this.command(Object.fromEntries(Object.entries(cmd).map(([k, v]) => [k, String(v)])));
@@ -349,7 +349,7 @@ export class Driver {
         : sergeantId(plan.index);
     const channel = user === sergeantId(plan.index) ? 'C0CUSTODYNTH' : 'C0DUTYWEST';
     let killNext = step.killBotsAfterAck === true;
-    for (const until = Date.now() + STEP_PATIENCE_MS; Date.now() < until;) {
+    for (const until = Date.now() + this.hooks.patienceMs; Date.now() < until;) {
       if ((await this.countAudit(plan.workflowId, step.kind)) > 0) return true;
       this.actionSeq += 1;
       const actionTs = `${Math.floor(Date.now() / 1000)}.${String(this.actionSeq).padStart(6, '0')}`;

@@ -19,6 +19,8 @@ export interface Profile {
   devServerAtS: number;
   /** A worker life that is killed while it works lasts this long once ready (seconds, min–max). */
   workingLifeS: [number, number];
+  /** How long a person keeps trying one step (fault/driver.ts), in seconds. */
+  patienceS: number;
 }
 
 export const PROFILES: Record<'short' | 'long', Profile> = {
@@ -29,6 +31,7 @@ export const PROFILES: Record<'short' | 'long', Profile> = {
     openWindowS: 45,
     devServerAtS: 70,
     workingLifeS: [0.3, 2.5],
+    patienceS: 180,
   },
   long: {
     name: 'long',
@@ -40,6 +43,7 @@ export const PROFILES: Record<'short' | 'long', Profile> = {
     openWindowS: 600,
     devServerAtS: 330,
     workingLifeS: [0.5, 8],
+    patienceS: 600,
   },
 };
 
@@ -56,8 +60,8 @@ export interface RunReport {
 }
 
 /** Bounded waits: the run never hangs on a request that will not finish. */
-// Long enough for a person's full patience with one step (fault/driver.ts) once the kills stop.
-const DRAIN_TIMEOUT_MS = 660_000;
+/** After the kills stop, a person's full patience with one step (fault/driver.ts), and a minute. */
+const drainTimeoutMs = (profile: Profile) => (profile.patienceS + 60) * 1000;
 const QUIESCE_TIMEOUT_MS = 60_000;
 
 /**
@@ -98,6 +102,7 @@ export async function runFault(opts: {
     };
     const driver: Driver = new Driver(sys, {
       log,
+      patienceMs: profile.patienceS * 1000,
       killBots: async () => {
         await untilDevUp();
         driver.markInFlight();
@@ -152,7 +157,7 @@ export async function runFault(opts: {
     await ensureWorker();
     await devServer;
 
-    const results = await Promise.race([Promise.all(plays), sleep(DRAIN_TIMEOUT_MS).then(() => null)]);
+    const results = await Promise.race([Promise.all(plays), sleep(drainTimeoutMs(profile)).then(() => null)]);
     const settled: RequestResult[] =
       results ??
       plans.map((plan) => ({ plan, submittedAt: undefined, done: [], gaveUp: 'the run ended first' }));
