@@ -91,12 +91,21 @@ function responderCardsOf(id: string): string[] {
     .map((s) => s.destination.address);
 }
 
+/**
+ * The responder cards once `count` are posted, sorted: a request answers queries before its first
+ * cards are out (each destination is its own activity), so looking at once races them.
+ */
+async function responderCards(id: string, count: number): Promise<string[]> {
+  await eventually(() => responderCardsOf(id).length >= count);
+  return responderCardsOf(id).sort();
+}
+
 describe('the default ladder', () => {
   it('routes a weekday 11:00 request to the duty team, and fires every step at its time', async () => {
     const { id, requestedAtMs: t0 } = await openAt('2026-03-03T11:00:00Z');
     const v0 = await h.client.view(id);
     expect(v0).toMatchObject({ route: 'in_hours', outOfArea: false, escalationLevel: 0 });
-    expect(responderCardsOf(id).sort()).toEqual(['19:duty-west@thread.tacv2', 'C0DUTYWEST']);
+    expect(await responderCards(id, 2)).toEqual(['19:duty-west@thread.tacv2', 'C0DUTYWEST']);
 
     await h.advanceTo(iso(t0 + 29 * MIN));
     expect(pagesOf(id, t0)).toEqual([]);
@@ -176,7 +185,7 @@ describe('the default ladder', () => {
   it('keeps escalating after an acknowledgement without a bed', async () => {
     // Wednesday 4 March, 00:30 GMT: out of hours, so the EDT.
     const { id, requestedAtMs: t0 } = await openAt('2026-03-04T00:30:00Z');
-    expect(responderCardsOf(id).sort()).toEqual(['19:edt@thread.tacv2', 'C0EDT']);
+    expect(await responderCards(id, 2)).toEqual(['19:edt@thread.tacv2', 'C0EDT']);
     await h.advanceTo(iso(t0 + 10 * MIN));
     await actAs(h, id, PEOPLE.responder, { kind: 'acknowledge' });
     await viewWhen(h, id, (v) => v.status === 'acknowledged');
@@ -226,7 +235,7 @@ describe('the overnight trigger on the nights the clocks change', () => {
     const { id } = await openAt('2026-03-28T20:00:00Z', { nextCourtSitting: '2026-03-30T09:00:00Z' });
     const v = await h.client.view(id);
     expect(v?.route).toBe('out_of_hours');
-    expect(responderCardsOf(id).sort()).toEqual(['19:edt@thread.tacv2', 'C0EDT']);
+    expect(await responderCards(id, 2)).toEqual(['19:edt@thread.tacv2', 'C0EDT']);
     const events = await h.store.listEvents(id);
     expect(events.find((e) => e.type === 'requested')?.data).toMatchObject({
       routeReason: 'not_an_office_day',
@@ -268,14 +277,14 @@ describe('routing', () => {
   it('a Saturday goes to the EDT', async () => {
     const { id } = await openAt('2026-06-06T09:00:00Z'); // Saturday 10:00 BST
     expect((await h.client.view(id))?.route).toBe('out_of_hours');
-    expect(responderCardsOf(id).sort()).toEqual(['19:edt@thread.tacv2', 'C0EDT']);
+    expect(await responderCards(id, 2)).toEqual(['19:edt@thread.tacv2', 'C0EDT']);
     await close(id);
   });
 
   it('the summer bank holiday (Monday 31 August 2026) goes to the EDT', async () => {
     const { id } = await openAt('2026-08-31T09:00:00Z'); // Monday 10:00 BST
     expect((await h.client.view(id))?.route).toBe('out_of_hours');
-    expect(responderCardsOf(id).sort()).toEqual(['19:edt@thread.tacv2', 'C0EDT']);
+    expect(await responderCards(id, 2)).toEqual(['19:edt@thread.tacv2', 'C0EDT']);
     const requested = (await h.store.listEvents(id)).find((e) => e.type === 'requested');
     expect(requested?.data).toMatchObject({ routeReason: 'bank_holiday', holiday: 'Summer bank holiday' });
     await close(id);
@@ -287,7 +296,7 @@ describe('routing', () => {
     await close(early.id);
     const { id } = await openAt('2026-09-01T08:00:00Z'); // Tuesday 09:00 BST
     expect((await h.client.view(id))?.route).toBe('in_hours');
-    expect(responderCardsOf(id).sort()).toEqual(['19:duty-west@thread.tacv2', 'C0DUTYWEST']);
+    expect(await responderCards(id, 2)).toEqual(['19:duty-west@thread.tacv2', 'C0DUTYWEST']);
     await close(id);
   });
 
@@ -300,7 +309,7 @@ describe('routing', () => {
       localAuthorityName: 'Milton Keynes City Council',
     });
     expect(v?.warnings).toContain('out_of_area');
-    expect(responderCardsOf(id)).toEqual(['C0DUTYMK']);
+    expect(await responderCards(id, 1)).toEqual(['C0DUTYMK']);
     // A responder for West Northamptonshire may not act for Milton Keynes.
     await actAs(h, id, PEOPLE.responder, { kind: 'acknowledge' });
     await eventually(() =>
