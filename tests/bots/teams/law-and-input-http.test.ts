@@ -3,92 +3,37 @@
 // ages on the form card (nothing starts), the Note 16D screen of a stay's explanation on the card
 // and in the workflow (a coded refusal with its audit row), and correcting a request entered in error.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../../activities/index.js';
-import { createTeamsBot, createTeamsChatPort, type TeamsBot } from '../../../bots/teams/index.js';
-import { createDesk } from '../../../desk/index.js';
 import { bedRequestWorkflowId } from '../../../domain/bed-request.js';
 import { FailureCode } from '../../../domain/failures.js';
 import type { Protocol } from '../../../domain/protocol.js';
-import { createBedRequestClient, type BedRequestClient } from '../../../runtime/bed-request-client.js';
+import { type BedRequestClient } from '../../../runtime/bed-request-client.js';
 import type { Store } from '../../../store/open-store.js';
-import { FakeBotConnector } from '../../fakes/teams/fake-bot-connector.js';
-import { createTestEnv } from '../../support/temporal.js';
-import { eventually, workflowBundle } from '../../support/workflow-harness.js';
-import { captureLogger, memoryStore } from './support/bot-harness.js';
-import {
-  PEOPLE,
-  botAdded,
-  cardText,
-  execute,
-  installationUpdate,
-  invokeCard,
-  post,
-  validForm,
-  type Where,
-} from './support/teams-activities.js';
-import { CHANNELS, teamsProtocol } from './support/teams-protocol.js';
+import { type FakeBotConnector } from '../../fakes/teams/fake-bot-connector.js';
+import { eventually } from '../../support/workflow-harness.js';
+import { PEOPLE, cardText, execute, invokeCard, post, validForm } from './support/teams-activities.js';
+import { teamsProtocol } from './support/teams-protocol.js';
+import { sergeantChat, startTeamsWorkflowStack, type TeamsWorkflowStack } from './support/workflow-stack.js';
 
 const TASK_QUEUE = 'teams-law-and-input';
 
 let env: TestWorkflowEnvironment;
 let store: Store;
 let fake: FakeBotConnector;
-let bot: TeamsBot;
-let worker: Worker;
-let running: Promise<void>;
 let url: string;
 let protocol: Protocol;
 let client: BedRequestClient;
 
-const sergeantChat: Where = { kind: 'personal', person: PEOPLE.sergeant };
+let stack: TeamsWorkflowStack;
 
 beforeAll(async () => {
-  try {
-    Runtime.install({
-      logger: new DefaultLogger('ERROR'),
-      telemetryOptions: {
-        logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
-      },
-    });
-  } catch {
-    // Already installed in this process.
-  }
   protocol = teamsProtocol();
-  const { log } = captureLogger();
-  [env, store, fake] = await Promise.all([createTestEnv(), memoryStore(), new FakeBotConnector().start()]);
-  client = createBedRequestClient(env.client, {
-    taskQueue: TASK_QUEUE,
-    actionClock: () => env.currentTimeMs(),
-  });
-  const desk = createDesk({ protocol, bedRequests: client, store, log });
-  bot = createTeamsBot({ protocol, desk, conversations: store, env: { TEAMS_HOST: '127.0.0.1' }, log });
-  const chat = createTeamsChatPort({ adapter: bot.adapter, store, log, zone: protocol.force.timeZone });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({ chat, store, protocol: () => protocol, log }),
-    maxConcurrentActivityTaskExecutions: 20,
-  });
-  running = worker.run();
-  const { port } = await bot.start(0);
-  url = `http://127.0.0.1:${port}`;
-  const s = fake.serviceUrl;
-  for (const channelId of [CHANNELS.custody, CHANNELS.edt, CHANNELS.leads]) {
-    await post(url, botAdded(s, PEOPLE.lead, { kind: 'channel', channelId, teamId: CHANNELS.team }));
-  }
-  await post(url, installationUpdate(s, PEOPLE.sergeant, sergeantChat));
+  stack = await startTeamsWorkflowStack({ protocol, taskQueue: TASK_QUEUE });
+  ({ env, store, fake, url, client } = stack);
 }, 180_000);
 
 afterAll(async () => {
-  await bot?.stop();
-  worker?.shutdown();
-  await running?.catch(() => undefined);
-  await env?.teardown();
-  await fake?.stop();
-  await store?.close();
+  await stack?.close();
 });
 
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
