@@ -5,11 +5,13 @@ import type { RecordsStore } from '../store/records-store.js';
 import type { MetricsSink } from '../domain/metrics.js';
 import { makeDeliver, makeNotifyPerson } from './delivery/deliver.js';
 import { heartbeating } from './heartbeat/with-heartbeats.js';
+import { makeOpenAndPost } from './opening/open-and-post.js';
 import { makeShiftActivities } from './protocol/shift-activities.js';
 import { makeSnapshotProtocol } from './protocol/snapshot-protocol.js';
 import { makeRecordActivities } from './records/records.js';
 
 export type { DeliverInput, NotifyPersonInput } from './delivery/deliver.js';
+export type { OpenAndPostInput, OpenAndPostResult } from './opening/open-and-post.js';
 export type { SnapshotProtocolInput } from './protocol/snapshot-protocol.js';
 export type { NextHandover, NextHandoverInput } from './protocol/shift-activities.js';
 export type {
@@ -38,11 +40,22 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const records = makeRecordActivities(deps);
   const shifts = makeShiftActivities(deps.protocol);
+  const snapshotProtocol = makeSnapshotProtocol(deps.protocol);
+  const deliver = makeDeliver(deps);
   // Every bed-request activity heartbeats, so a crash mid-activity is retried within seconds.
   return {
-    snapshotProtocol: heartbeating(makeSnapshotProtocol(deps.protocol)),
+    openAndPost: heartbeating(
+      makeOpenAndPost({
+        snapshotProtocol,
+        registerRequest: records.registerRequest,
+        repeatAtStart: records.repeatAtStart,
+        deliver,
+        log: deps.log,
+      }),
+    ),
+    snapshotProtocol: heartbeating(snapshotProtocol),
     registerRequest: heartbeating(records.registerRequest),
-    deliver: heartbeating(makeDeliver(deps)),
+    deliver: heartbeating(deliver),
     notifyPerson: heartbeating(makeNotifyPerson(deps)),
     appendEvent: heartbeating(records.appendEvent),
     recordOutcome: heartbeating(records.recordOutcome),

@@ -117,6 +117,19 @@ function request(record: string) {
   return bedRequest({ custodyRecordNumber: record, chargedAt: at(-5), nextCourtSitting: at(12 * 60) });
 }
 
+/**
+ * BENCH_BEFORE=<dir>: a tree of an older commit (`git archive <commit> | tar -x -C <dir>`, with
+ * node_modules linked in). Its production worker runs beside this one, on its own task queue, and
+ * is sampled in the same lanes: before and after in one run, on one machine at one load.
+ */
+const BEFORE = process.env.BENCH_BEFORE;
+type CreateWorker = typeof createWorker;
+async function beforeCreateWorker(): Promise<CreateWorker | null> {
+  if (!BEFORE) return null;
+  const mod = (await import(`${BEFORE}/runtime/worker.ts`)) as { createWorker: CreateWorker };
+  return mod.createWorker;
+}
+
 async function startWorkers(rig: Rig, tuning: Partial<WorkerTuning>) {
   const log = createLogger({ level: 'silent' });
   const chat = createSlackChatPort({
@@ -159,13 +172,30 @@ async function startWorkers(rig: Rig, tuning: Partial<WorkerTuning>) {
     ...PERFORMANCE_SETTINGS,
     ...tuning,
   });
-  const running = [concordat.run(), floor.run()];
+  const createBefore = await beforeCreateWorker();
+  const beforeQueue = `${queue}-before`;
+  const before = createBefore
+    ? await createBefore({
+        connection: rig.env.nativeConnection,
+        namespace: rig.env.namespace ?? 'default',
+        taskQueue: beforeQueue,
+        protocol: rig.protocol,
+        store: rig.store,
+        chat,
+        codec: rig.codec,
+        log,
+        tuning,
+      })
+    : null;
+  const running = [concordat.run(), floor.run(), ...(before ? [before.run()] : [])];
   return {
     queue,
     floorQueue,
+    beforeQueue: before ? beforeQueue : null,
     async stop() {
       concordat.shutdown();
       floor.shutdown();
+      before?.shutdown();
       await Promise.allSettled(running);
     },
   };
@@ -174,11 +204,23 @@ async function startWorkers(rig: Rig, tuning: Partial<WorkerTuning>) {
 async function submitToCard(rig: Rig, name: string, tuning: Partial<WorkerTuning>) {
   const w = await startWorkers(rig, tuning);
   const requests = createBedRequestClient(rig.client, { taskQueue: w.queue });
+  const beforeRequests = w.beforeQueue
+    ? createBedRequestClient(rig.client, { taskQueue: w.beforeQueue })
+    : null;
   const concordat: number[] = [];
   const floor: number[] = [];
+  const beforeTimes: number[] = [];
   let lastRecord = '';
   try {
     for (let i = -3; i < samples; i++) {
+      // The older commit's worker, in the same lane (BENCH_BEFORE).
+      if (beforeRequests) {
+        const old = newRecord();
+        const b0 = Date.now();
+        await beforeRequests.start(request(old), new Date(b0).toISOString());
+        await waitFor(() => rig.cards.posted.has(old), 30_000, `the before card for ${old}`);
+        if (i >= 0) beforeTimes.push((rig.cards.posted.get(old)?.at ?? NaN) - b0);
+      }
       // Concordat: the client's start to the responder card at the fake Slack.
       const record = newRecord();
       const t0 = Date.now();
@@ -209,8 +251,14 @@ async function submitToCard(rig: Rig, name: string, tuning: Partial<WorkerTuning
     p99: pct(concordat, 99),
     floorP50: pct(floor, 50),
     floorP99: pct(floor, 99),
+    beforeP50: pct(beforeTimes, 50),
+    beforeP99: pct(beforeTimes, 99),
     load: load(),
   };
+  if (beforeTimes.length > 0)
+    console.log(
+      `[${name}] before (${BEFORE}) p50 ${ms(row.beforeP50)}, p99 ${ms(row.beforeP99)}; ratio to the floor p50 ${(row.beforeP50 / row.floorP50).toFixed(1)}×, p99 ${(row.beforeP99 / row.floorP99).toFixed(1)}×`,
+    );
   console.log(
     `[${name}] submit → card p50 ${ms(row.p50)}, p99 ${ms(row.p99)}; floor p50 ${ms(row.floorP50)}, p99 ${ms(row.floorP99)}; ` +
       `ratio p50 ${(row.p50 / row.floorP50).toFixed(1)}×, p99 ${(row.p99 / row.floorP99).toFixed(1)}× (load ${row.load})`,
@@ -277,16 +325,16 @@ async function main() {
     const tunings = parseTunings(process.env.BENCH_TUNINGS);
     lines.push(
       '',
-      `### submit-to-card, ${started} (\`npx tsx bench/submit-to-card.ts ${samples} ${open} ${updates} ${burst}\`${process.env.BENCH_TUNINGS ? `, BENCH_TUNINGS='${process.env.BENCH_TUNINGS}'` : ''})`,
+      `### submit-to-card, ${started} (\`npx tsx bench/submit-to-card.ts ${samples} ${open} ${updates} ${burst}\`${process.env.BENCH_TUNINGS ? `, BENCH_TUNINGS='${process.env.BENCH_TUNINGS}'` : ''}${BEFORE ? `, BENCH_BEFORE=${BEFORE}` : ''})`,
       '',
-      '| worker setting | submit → card p50 | p99 | floor p50 | floor p99 | ratio p50 | ratio p99 (goal ≤ 1.5×) | load (1, 5, 15 min) |',
-      '|---|---|---|---|---|---|---|---|',
+      `| worker setting | submit → card p50 | p99 | floor p50 | floor p99 | ratio p50 | ratio p99 (goal ≤ 1.5×) |${BEFORE ? ' before p50 / p99 | before ratio p50 / p99 |' : ''} load (1, 5, 15 min) |`,
+      `|---|---|---|---|---|---|---|${BEFORE ? '---|---|' : ''}---|`,
     );
     for (const t of tunings) {
       if (samples <= 0) break;
       const r = await submitToCard(rig, t.name, t.tuning);
       lines.push(
-        `| ${t.name} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.floorP50)} | ${ms(r.floorP99)} | ${(r.p50 / r.floorP50).toFixed(1)}× | ${(r.p99 / r.floorP99).toFixed(1)}× | ${r.load} |`,
+        `| ${t.name} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.floorP50)} | ${ms(r.floorP99)} | ${(r.p50 / r.floorP50).toFixed(1)}× | ${(r.p99 / r.floorP99).toFixed(1)}× |${BEFORE ? ` ${ms(r.beforeP50)} / ${ms(r.beforeP99)} | ${(r.beforeP50 / r.floorP50).toFixed(1)}× / ${(r.beforeP99 / r.floorP99).toFixed(1)}× |` : ''} ${r.load} |`,
       );
     }
 

@@ -17,6 +17,11 @@ export interface DeliverInput {
   message: OutboundMessage;
   /** Post in the thread of this step's message at the same destination (if it was delivered). */
   threadOfStep?: string;
+  /**
+   * Ask the platform for an earlier post even on a first attempt: set when another activity (the
+   * opening's) tried this delivery and its chat call failed, perhaps after the post landed.
+   */
+  checkEarlier?: boolean;
 }
 
 export interface NotifyPersonInput {
@@ -40,6 +45,18 @@ function attemptInfo(): { attempt: number; firstScheduledMs: number } | null {
   } catch {
     return null;
   }
+}
+
+/** Errors that came from a chat-platform call (not the store): see {@link isChatCallFailure}. */
+const chatFailures = new WeakSet<object>();
+
+/**
+ * Whether `deliver` failed in its call to the platform, not in the store. The opening activity
+ * leaves such a card to the workflow's own delivery and its chat retries; a store failure it lets
+ * through, so the whole opening is retried with the store's.
+ */
+export function isChatCallFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && chatFailures.has(error);
 }
 
 /** Slack's clock and ours may differ a little: look this far before the first attempt. */
@@ -72,6 +89,7 @@ export function makeDeliver(deps: {
     const viaChat = <T>(call: () => Promise<T>): Promise<T> =>
       call().catch((error: unknown) => {
         counters.failures.inc({ platform, code: failureCodeOf(error) });
+        if (typeof error === 'object' && error !== null) chatFailures.add(error);
         throw error;
       });
     // Counted once the reference is saved, so a page is counted once however often it is retried.
@@ -88,17 +106,20 @@ export function makeDeliver(deps: {
         ? await deps.store.getDelivery(input.workflowId, input.threadOfStep, key)
         : null;
     const attempt = attemptInfo();
-    if (!existing && attempt && attempt.attempt > 1 && deps.chat.findDelivered) {
+    const retried = (attempt?.attempt ?? 1) > 1 || input.checkEarlier === true;
+    if (!existing && retried && deps.chat.findDelivered) {
       const findDelivered = deps.chat.findDelivered.bind(deps.chat);
+      // Outside an activity (tests), look back from now.
+      const firstScheduledMs = attempt?.firstScheduledMs ?? Date.now();
       const found = await viaChat(() =>
         findDelivered(input.destination, deliveryId, {
-          sinceMs: attempt.firstScheduledMs - CLOCK_SLACK_MS,
+          sinceMs: firstScheduledMs - CLOCK_SLACK_MS,
           ...(threadOf ? { threadOf } : {}),
         }),
       );
       if (found) {
         deps.log?.warn(
-          { workflowId: input.workflowId, step: input.step, destination: key, attempt: attempt.attempt },
+          { workflowId: input.workflowId, step: input.step, destination: key, attempt: attempt?.attempt },
           'an earlier attempt had posted this message: updating it instead of posting again',
         );
         await deps.store.saveDelivery(input.workflowId, input.step, key, found);

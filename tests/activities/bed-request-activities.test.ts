@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
+import { createActivities, type OpenAndPostInput } from '../../activities/index.js';
+import { firstView } from '../../domain/opening.js';
 import { FailureCode } from '../../domain/failures.js';
 import type { OutcomeCode } from '../../domain/outcomes.js';
 import type { Actor } from '../../domain/people.js';
@@ -13,7 +14,7 @@ import type { RequestView } from '../../domain/request-view.js';
 import { openStore, type Store } from '../../store/open-store.js';
 import type { NewRequest, OutcomeRecord } from '../../store/records-store.js';
 import { RecordingChatPort } from '../support/recording-chat-port.js';
-import { testProtocol } from '../support/workflow-harness.js';
+import { bedRequest, testProtocol } from '../support/workflow-harness.js';
 
 const SERGEANT: Actor = { platform: 'slack', userId: 'U0SERGEANT' };
 const DAY = 86_400_000;
@@ -119,6 +120,108 @@ describe('registerRequest', () => {
     expect(first.caseRef).toMatch(/^CN-[0-9A-Z]{6,}$/);
     expect(again).toEqual(first);
     expect(await store.getIdentity(r.workflowId)).toEqual({ pncId: '13/111111A' });
+  });
+});
+
+describe('openAndPost', () => {
+  const request = (n: number) =>
+    bedRequest({ custodyRecordNumber: `OPEN-${n}`, child: { pncId: `13/77777${n}A` } });
+  const input = (n: number, over: { custodySuiteId?: string } = {}): OpenAndPostInput => {
+    const r = { ...request(n), ...over };
+    const workflowId = `bed-request:NORTHAMPTON-CJC:OPEN-${n}`;
+    return {
+      workflowId,
+      request: r,
+      requestedAt: '2013-02-18T21:05:00.000Z',
+      registration: {
+        workflowId,
+        custodyRecordNumber: r.custodyRecordNumber,
+        custodySuiteId: r.custodySuiteId,
+        localAuthorityId: r.homeLocalAuthorityId,
+        age: r.age,
+        accommodation: r.accommodation,
+        chargedAt: r.chargedAt,
+        requestedAt: '2013-02-18T21:05:00.000Z',
+        nextCourtSitting: r.nextCourtSitting,
+        requestingOfficer: r.requestingOfficer,
+        identity: r.child,
+      },
+      responderStep: 'card:responder',
+    };
+  };
+  const responderCards = (workflowId: string) =>
+    chat.sends.filter(
+      (s) =>
+        s.message.kind === 'request_card' &&
+        s.message.audience === 'responder' &&
+        s.message.view.workflowId === workflowId,
+    );
+
+  it('snapshots, registers with the route, and posts the responder card from the first view', async () => {
+    chat.clear();
+    const i = input(1);
+    const opened = await env.run(acts.openAndPost, i);
+    expect(opened.snapshot.routing.route).toBe('out_of_hours');
+    expect(opened.caseRef).toMatch(/^CN-[0-9A-Z]{6,}$/);
+    expect(opened.repeat).toEqual({ earlier: null, alert: null });
+    expect(await store.getRequest(i.workflowId)).toMatchObject({ caseRef: opened.caseRef });
+    // Both EDT destinations (Slack and Teams), each posted once, from the view the workflow keeps.
+    expect(opened.posted).toEqual(['slack:C0EDT', 'teams:19:edt@thread.tacv2']);
+    expect(opened.failed).toEqual([]);
+    const { view } = firstView(i.request, {
+      workflowId: i.workflowId,
+      caseRef: opened.caseRef,
+      snapshot: opened.snapshot,
+      requestedAt: i.requestedAt,
+      earlier: null,
+    });
+    expect(responderCards(i.workflowId).map((s) => [s.op, s.message])).toEqual([
+      ['post', { kind: 'request_card', audience: 'responder', view }],
+      ['post', { kind: 'request_card', audience: 'responder', view }],
+    ]);
+  });
+
+  it('retried whole, registers once and updates its cards in place, never a second post', async () => {
+    chat.clear();
+    const i = input(2);
+    const first = await env.run(acts.openAndPost, i);
+    const again = await env.run(acts.openAndPost, i);
+    expect(again.caseRef).toBe(first.caseRef);
+    expect(responderCards(i.workflowId).map((s) => s.op)).toEqual(['post', 'post', 'update', 'update']);
+  });
+
+  it('leaves a card whose chat call failed to the workflow, and still opens', async () => {
+    chat.clear();
+    chat.failNext(1, FailureCode.ChatUnavailable);
+    const i = input(3);
+    const opened = await env.run(acts.openAndPost, i);
+    expect(opened.failed).toHaveLength(1);
+    expect(opened.posted).toHaveLength(1);
+    expect(responderCards(i.workflowId)).toHaveLength(1);
+    expect(await store.getRequest(i.workflowId)).not.toBeNull();
+  });
+
+  it('fails on a store failure, so the whole opening is retried', async () => {
+    const broken = createActivities({
+      chat,
+      store: new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop === 'saveDelivery') return () => Promise.reject(new Error('database is down'));
+          return Reflect.get(target, prop, receiver) as unknown;
+        },
+      }),
+      protocol: () => protocol,
+    });
+    await expect(env.run(broken.openAndPost, input(4))).rejects.toThrow('database is down');
+  });
+
+  it('fails, not retryable, on an unknown custody suite, before registering anything', async () => {
+    const i = input(5, { custodySuiteId: 'nowhere' });
+    await expect(env.run(acts.openAndPost, i)).rejects.toMatchObject({
+      type: FailureCode.UnknownCustodySuite,
+      nonRetryable: true,
+    });
+    expect(await store.getRequest(i.workflowId)).toBeNull();
   });
 });
 

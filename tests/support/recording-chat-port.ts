@@ -42,7 +42,7 @@ export class RecordingChatPort implements ChatPort {
   readonly notifications: RecordedNotification[] = [];
   /** Every attempt, including failed ones. */
   attempts = 0;
-  private failures: Array<{ code: FailureCode; nonRetryable: boolean }> = [];
+  private failures: Array<{ code: FailureCode; nonRetryable: boolean; landed?: boolean }> = [];
   private seq = 0;
 
   /** The next `n` sends (posts or updates) throw, as an adapter would on a 5xx. */
@@ -50,9 +50,43 @@ export class RecordingChatPort implements ChatPort {
     for (let i = 0; i < n; i++) this.failures.push({ code, nonRetryable });
   }
 
+  /**
+   * The next `n` posts land on the platform, and then the call fails anyway (a timeout after the
+   * platform accepted): only `findDelivered` can tell a retry the message is there.
+   */
+  failAfterPosting(n: number, code: FailureCode = FailureCode.ChatUnavailable): void {
+    for (let i = 0; i < n; i++) this.failures.push({ code, nonRetryable: false, landed: true });
+  }
+
+  /** Like Slack's: a message this bot posted, carrying the delivery's ID, at that destination. */
+  findDelivered(destination: Destination, deliveryId: string): Promise<MessageRef | null> {
+    const found = this.sends.find(
+      (s) =>
+        s.op === 'post' &&
+        s.options.deliveryId === deliveryId &&
+        s.destination.platform === destination.platform &&
+        s.destination.address === destination.address,
+    );
+    return Promise.resolve(found ? found.ref : null);
+  }
+
   send(destination: Destination, message: OutboundMessage, options: SendOptions = {}): Promise<MessageRef> {
     this.attempts++;
     const failure = this.failures.shift();
+    if (failure?.landed && !options.existing) {
+      this.sends.push({
+        op: 'post',
+        destination,
+        message: structuredClone(message),
+        options,
+        ref: {
+          platform: destination.platform,
+          conversationId: destination.address,
+          messageId: `m${++this.seq}`,
+        },
+        atMs: serverNowMs(),
+      });
+    }
     if (failure) {
       const msg = `chat ${failure.code} (test)`;
       return Promise.reject(

@@ -3,6 +3,7 @@ import type { ActionEnvelope } from '../../domain/actions.js';
 import type { Destination, OutboundMessage, RequestEvent } from '../../domain/chat-port.js';
 import type { Refusal } from '../../domain/failures.js';
 import type { Actor } from '../../domain/people.js';
+import { destinationKey } from '../../domain/routing.js';
 import { chat, records } from './activities.js';
 import { iso, STEP, type RunState } from './run-state.js';
 
@@ -41,7 +42,7 @@ export async function deliverAll(
   step: string,
   destinations: Destination[],
   message: OutboundMessage,
-  threadOfStep?: string,
+  extra: { threadOfStep?: string; checkEarlier?: boolean } = {},
 ): Promise<void> {
   await Promise.all(
     destinations.map(async (destination) => {
@@ -51,7 +52,8 @@ export async function deliverAll(
           step,
           destination,
           message,
-          ...(threadOfStep ? { threadOfStep } : {}),
+          ...(extra.threadOfStep ? { threadOfStep: extra.threadOfStep } : {}),
+          ...(extra.checkEarlier ? { checkEarlier: true } : {}),
         });
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
@@ -65,17 +67,31 @@ export async function deliverAll(
   );
 }
 
-/** Posts (first time) or updates in place (every later time) every card of the request. */
-export async function updateCards(run: RunState, includePages = false): Promise<void> {
+/**
+ * Posts (first time) or updates in place (every later time) every card of the request. At the
+ * opening, `responderPosted` names the responder destinations whose card the opening activity
+ * already posted from this same view: they are skipped, and the others (its chat call failed,
+ * perhaps after the post landed) are delivered asking the platform for an earlier post first.
+ */
+export async function updateCards(
+  run: RunState,
+  includePages = false,
+  opening?: { responderPosted: readonly string[] },
+): Promise<void> {
   const v = run.view;
   const { snapshot } = run;
   const officer = officerDestination(v.requestingOfficer);
+  const responders = opening
+    ? snapshot.responderDestinations.filter((d) => !opening.responderPosted.includes(destinationKey(d)))
+    : snapshot.responderDestinations;
   const jobs = [
-    deliverAll(run, STEP.responderCard, snapshot.responderDestinations, {
-      kind: 'request_card',
-      audience: 'responder',
-      view: v,
-    }),
+    deliverAll(
+      run,
+      STEP.responderCard,
+      responders,
+      { kind: 'request_card', audience: 'responder', view: v },
+      opening ? { checkEarlier: true } : {},
+    ),
     deliverAll(run, STEP.custodyCard, snapshot.custodyDestinations, {
       kind: 'request_card',
       audience: 'custody',
@@ -122,7 +138,7 @@ export async function note(run: RunState, event: RequestEvent): Promise<void> {
     STEP.note(run.noteSeq),
     run.snapshot.custodyDestinations,
     { kind: 'event_note', view: run.view, event },
-    STEP.custodyCard,
+    { threadOfStep: STEP.custodyCard },
   );
 }
 

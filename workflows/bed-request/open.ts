@@ -1,18 +1,58 @@
 import { ApplicationFailure, log, patched } from '@temporalio/workflow';
 import { bedRequestInputSchema, type BedRequestInput } from '../../domain/bed-request.js';
 import { FailureCode } from '../../domain/failures.js';
-import { applyEscalation, openingView } from '../../domain/request-rules.js';
+import { firstView } from '../../domain/opening.js';
+import type { ProtocolSnapshot } from '../../domain/routing.js';
+import type { OpenAndPostInput, RepeatAtStartResult } from '../../activities/index.js';
 import { startLadder, totalFirings } from '../escalation/ladder.js';
-import { openingRecords } from './activities.js';
+import { openingRecords, records } from './activities.js';
 import type { DecisionClock } from './clock.js';
 import { audit, deliverAll, updateCards } from './effects.js';
 import { sendCourtesyNotice } from './court.js';
 import { handoversEnabled, planHandover } from './handover.js';
 import { ladderFacts, STEP, type RunState } from './run-state.js';
+import type { ContinuedBedRequest } from './state.js';
 
 /** Patch ID: the repeat-child lookup as the request opens; older histories replay without it. */
 export const REPEAT_AT_START_PATCH = 'repeat-child-at-start';
-import type { ContinuedBedRequest } from './state.js';
+
+/**
+ * Patch ID: the opening in one activity, which also posts the responder card; older histories
+ * replay on the separate snapshot, registration and repeat lookup.
+ */
+export const ONE_ACTIVITY_OPEN_PATCH = 'open-in-one-activity';
+
+/** What the store registers, from the validated request: the route is added from the snapshot. */
+function registrationOf(
+  workflowId: string,
+  request: BedRequestInput,
+  requestedAt: string,
+): OpenAndPostInput['registration'] {
+  return {
+    workflowId,
+    custodyRecordNumber: request.custodyRecordNumber,
+    custodySuiteId: request.custodySuiteId,
+    localAuthorityId: request.homeLocalAuthorityId,
+    age: request.age,
+    accommodation: request.accommodation,
+    chargedAt: request.chargedAt,
+    requestedAt,
+    nextCourtSitting: request.nextCourtSitting,
+    requestingOfficer: request.requestingOfficer,
+    identity: request.child,
+    details: {
+      bailRefusalGround: request.bailRefusalGround,
+      needsAndRisks: request.needsAndRisks,
+      ...(request.seriousHarmJustification
+        ? { seriousHarmJustification: request.seriousHarmJustification }
+        : {}),
+    },
+    // Codes for aggregate figures only, never on a card (docs/demographics.md). An activity's
+    // arguments are not compared on replay, so older histories replay unchanged.
+    ...(request.ethnicity ? { ethnicity: request.ethnicity } : {}),
+    ...(request.sex ? { sex: request.sex } : {}),
+  };
+}
 
 /**
  * Open and route (docs/architecture.md): validate the request, take the protocol snapshot it
@@ -51,64 +91,50 @@ export async function openRequest(
     });
   }
   const request = parsed.data;
-  const opening = openingRecords();
-  const snapshot = await opening.snapshotProtocol({
-    request: { custodySuiteId: request.custodySuiteId, homeLocalAuthorityId: request.homeLocalAuthorityId },
-    requestedAt: input.requestedAt,
-  });
-  const { caseRef } = await opening.registerRequest({
-    workflowId,
-    custodyRecordNumber: request.custodyRecordNumber,
-    custodySuiteId: request.custodySuiteId,
-    localAuthorityId: request.homeLocalAuthorityId,
-    route: snapshot.routing.route,
-    outOfArea: snapshot.routing.outOfArea,
-    age: request.age,
-    accommodation: request.accommodation,
-    chargedAt: request.chargedAt,
-    requestedAt: input.requestedAt,
-    nextCourtSitting: request.nextCourtSitting,
-    requestingOfficer: request.requestingOfficer,
-    identity: request.child,
-    details: {
-      bailRefusalGround: request.bailRefusalGround,
-      needsAndRisks: request.needsAndRisks,
-      ...(request.seriousHarmJustification
-        ? { seriousHarmJustification: request.seriousHarmJustification }
-        : {}),
-    },
-    // Codes for aggregate figures only, never on a card (docs/demographics.md). An activity's
-    // arguments are not compared on replay, so older histories replay unchanged.
-    ...(request.ethnicity ? { ethnicity: request.ethnicity } : {}),
-    ...(request.sex ? { sex: request.sex } : {}),
-  });
-  // A repeat child is seen at the start (docs/legal-rules.md, "Repeat detention"), by the one
-  // same-child linker: the leads are alerted within a minute and the cards carry the count.
-  const repeat = patched(REPEAT_AT_START_PATCH)
-    ? await opening.repeatAtStart({
-        workflowId,
-        chargedAt: request.chargedAt,
-        repeatWindowMs: snapshot.repeatWindowMs,
-      })
-    : null;
-  let view = openingView(request, {
+  const registration = registrationOf(workflowId, request, input.requestedAt);
+  let snapshot: ProtocolSnapshot;
+  let caseRef: string;
+  let repeat: RepeatAtStartResult | null;
+  let responderPosted: string[] | undefined;
+  if (patched(ONE_ACTIVITY_OPEN_PATCH)) {
+    // One activity to the responder card (docs/benchmarks.md, "One activity to the first card").
+    const opened = await records.openAndPost({
+      workflowId,
+      request,
+      requestedAt: input.requestedAt,
+      registration,
+      responderStep: STEP.responderCard,
+    });
+    ({ snapshot, caseRef, repeat } = opened);
+    responderPosted = opened.posted;
+  } else {
+    const opening = openingRecords();
+    snapshot = await opening.snapshotProtocol({
+      request: { custodySuiteId: request.custodySuiteId, homeLocalAuthorityId: request.homeLocalAuthorityId },
+      requestedAt: input.requestedAt,
+    });
+    ({ caseRef } = await opening.registerRequest({
+      ...registration,
+      route: snapshot.routing.route,
+      outOfArea: snapshot.routing.outOfArea,
+    }));
+    // A repeat child is seen at the start (docs/legal-rules.md, "Repeat detention"), by the one
+    // same-child linker: the leads are alerted within a minute and the cards carry the count.
+    repeat = patched(REPEAT_AT_START_PATCH)
+      ? await opening.repeatAtStart({
+          workflowId,
+          chargedAt: request.chargedAt,
+          repeatWindowMs: snapshot.repeatWindowMs,
+        })
+      : null;
+  }
+  const { view, startLevel } = firstView(request, {
     workflowId,
     caseRef,
-    custodySuiteName: snapshot.custodySuite.name,
-    localAuthorityName: snapshot.localAuthority.name,
-    route: snapshot.routing.route,
-    outOfArea: snapshot.routing.outOfArea,
+    snapshot,
     requestedAt: input.requestedAt,
+    earlier: repeat?.earlier ?? null,
   });
-  if (repeat?.earlier) view = { ...view, repeat: repeat.earlier };
-  const startLevel = repeat?.earlier ? snapshot.repeatStartLevel : undefined;
-  if (startLevel !== undefined) {
-    view = applyEscalation(
-      view,
-      { level: startLevel, name: 'Repeat child: the ladder starts here' },
-      input.requestedAt,
-    );
-  }
   const run: RunState = {
     workflowId,
     snapshot,
@@ -146,7 +172,7 @@ export async function openRequest(
       age: request.age,
       ...(repeat?.earlier ? { repeatEarlier: repeat.earlier.count } : {}),
     }),
-    updateCards(run),
+    updateCards(run, false, responderPosted ? { responderPosted } : undefined),
     ...(repeat?.alert
       ? [
           deliverAll(run, STEP.repeatAtStart, snapshot.leads, { kind: 'repeat_alert', view: repeat.alert }),
