@@ -326,10 +326,14 @@ async function main() {
     lines.push(
       '',
       `### submit-to-card, ${started} (\`npx tsx bench/submit-to-card.ts ${samples} ${open} ${updates} ${burst}\`${process.env.BENCH_TUNINGS ? `, BENCH_TUNINGS='${process.env.BENCH_TUNINGS}'` : ''}${BEFORE ? `, BENCH_BEFORE=${BEFORE}` : ''})`,
-      '',
-      `| worker setting | submit → card p50 | p99 | floor p50 | floor p99 | ratio p50 | ratio p99 (goal ≤ 1.5×) |${BEFORE ? ' before p50 / p99 | before ratio p50 / p99 |' : ''} load (1, 5, 15 min) |`,
-      `|---|---|---|---|---|---|---|${BEFORE ? '---|---|' : ''}---|`,
     );
+    // The submit → card table only when it has samples (a burst-only run has none).
+    if (samples > 0)
+      lines.push(
+        '',
+        `| worker setting | submit → card p50 | p99 | floor p50 | floor p99 | ratio p50 | ratio p99 (goal ≤ 1.5×) |${BEFORE ? ' before p50 / p99 | before ratio p50 / p99 |' : ''} load (1, 5, 15 min) |`,
+        `|---|---|---|---|---|---|---|${BEFORE ? '---|---|' : ''}---|`,
+      );
     for (const t of tunings) {
       if (samples <= 0) break;
       const r = await submitToCard(rig, t.name, t.tuning);
