@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { BedRequestInput } from '../../domain/bed-request.js';
 import type { Destination, MessageRef } from '../../domain/chat-port.js';
 import type { Logger } from '../../domain/logger.js';
@@ -27,6 +29,8 @@ export interface OpenAndPostResult {
   posted: string[];
   /** Those whose chat call failed: the workflow delivers them with its chat retries. */
   failed: string[];
+  /** The longest wait a platform asked for in those failures (a 429's Retry-After), else 0. */
+  retryAfterMs: number;
 }
 
 /**
@@ -35,7 +39,8 @@ export interface OpenAndPostResult {
  * three activities and a delivery, each a workflow task and a dispatch on the way to the card.
  * Each part is idempotent by the workflow ID (the delivery by workflow, step and destination, and
  * a retried attempt asks the platform first), so a worker killed mid-way is retried whole. A chat
- * failure does not fail the opening: the card is left to the workflow's delivery. A store failure
+ * failure does not fail the opening: the card is left to the workflow's delivery (after the
+ * platform's Retry-After, when it gave one). A store failure
  * does, and the opening is retried with the store's retry policy.
  */
 export function makeOpenAndPost(parts: {
@@ -70,6 +75,7 @@ export function makeOpenAndPost(parts: {
     });
     const posted: string[] = [];
     const failed: string[] = [];
+    let retryAfterMs = 0;
     const post = async (destination: Destination) => {
       const key = destinationKey(destination);
       try {
@@ -83,6 +89,13 @@ export function makeOpenAndPost(parts: {
       } catch (err) {
         if (!isChatCallFailure(err)) throw err;
         failed.push(key);
+        // A rate limit's Retry-After holds for the workflow's delivery too.
+        if (
+          err instanceof ApplicationFailure &&
+          err.nextRetryDelay !== undefined &&
+          err.nextRetryDelay !== null
+        )
+          retryAfterMs = Math.max(retryAfterMs, msToNumber(err.nextRetryDelay));
         parts.log?.warn(
           { workflowId, platform: destination.platform, err },
           'the opening could not post the responder card: the workflow delivers it',
@@ -90,6 +103,6 @@ export function makeOpenAndPost(parts: {
       }
     };
     await Promise.all(snapshot.responderDestinations.map(post));
-    return { snapshot, caseRef, repeat, posted, failed };
+    return { snapshot, caseRef, repeat, posted, failed, retryAfterMs };
   };
 }

@@ -1,4 +1,4 @@
-import { ActivityFailure, log } from '@temporalio/workflow';
+import { ActivityFailure, log, sleep } from '@temporalio/workflow';
 import type { ActionEnvelope } from '../../domain/actions.js';
 import type { Destination, OutboundMessage, RequestEvent } from '../../domain/chat-port.js';
 import type { Refusal } from '../../domain/failures.js';
@@ -71,12 +71,13 @@ export async function deliverAll(
  * Posts (first time) or updates in place (every later time) every card of the request. At the
  * opening, `responderPosted` names the responder destinations whose card the opening activity
  * already posted from this same view: they are skipped, and the others (its chat call failed,
- * perhaps after the post landed) are delivered asking the platform for an earlier post first.
+ * perhaps after the post landed) are delivered asking the platform for an earlier post first,
+ * after `retryAfterMs` when the platform asked for a wait.
  */
 export async function updateCards(
   run: RunState,
   includePages = false,
-  opening?: { responderPosted: readonly string[] },
+  opening?: { responderPosted: readonly string[]; retryAfterMs: number },
 ): Promise<void> {
   const v = run.view;
   const { snapshot } = run;
@@ -84,14 +85,19 @@ export async function updateCards(
   const responders = opening
     ? snapshot.responderDestinations.filter((d) => !opening.responderPosted.includes(destinationKey(d)))
     : snapshot.responderDestinations;
-  const jobs = [
+  const deliverResponders = () =>
     deliverAll(
       run,
       STEP.responderCard,
       responders,
       { kind: 'request_card', audience: 'responder', view: v },
       opening ? { checkEarlier: true } : {},
-    ),
+    );
+  const jobs = [
+    // A platform that rate-limited the opening's post is not called again before its Retry-After.
+    opening && opening.retryAfterMs > 0 && responders.length > 0
+      ? sleep(opening.retryAfterMs).then(deliverResponders)
+      : deliverResponders(),
     deliverAll(run, STEP.custodyCard, snapshot.custodyDestinations, {
       kind: 'request_card',
       audience: 'custody',

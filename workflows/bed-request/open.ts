@@ -95,7 +95,7 @@ export async function openRequest(
   let snapshot: ProtocolSnapshot;
   let caseRef: string;
   let repeat: RepeatAtStartResult | null;
-  let responderPosted: string[] | undefined;
+  let firstCard: { responderPosted: string[]; retryAfterMs: number } | undefined;
   if (patched(ONE_ACTIVITY_OPEN_PATCH)) {
     // One activity to the responder card (docs/benchmarks.md, "One activity to the first card").
     const opened = await records.openAndPost({
@@ -106,7 +106,7 @@ export async function openRequest(
       responderStep: STEP.responderCard,
     });
     ({ snapshot, caseRef, repeat } = opened);
-    responderPosted = opened.posted;
+    firstCard = { responderPosted: opened.posted, retryAfterMs: opened.retryAfterMs };
   } else {
     const opening = openingRecords();
     snapshot = await opening.snapshotProtocol({
@@ -172,7 +172,7 @@ export async function openRequest(
       age: request.age,
       ...(repeat?.earlier ? { repeatEarlier: repeat.earlier.count } : {}),
     }),
-    updateCards(run, false, responderPosted ? { responderPosted } : undefined),
+    updateCards(run, false, firstCard),
     ...(repeat?.alert
       ? [
           deliverAll(run, STEP.repeatAtStart, snapshot.leads, { kind: 'repeat_alert', view: repeat.alert }),
