@@ -139,10 +139,11 @@ async function startWorkers(rig: Rig, tuning: Partial<WorkerTuning>) {
     timeZone: rig.protocol.force.timeZone,
   });
   const queue = `bench-${randomUUID()}`;
-  const concordat = await createWorker({
+  // The production worker's options; the older tree's worker (BENCH_BEFORE) gets the same.
+  const production = (taskQueue: string) => ({
     connection: rig.env.nativeConnection,
     namespace: rig.env.namespace ?? 'default',
-    taskQueue: queue,
+    taskQueue,
     protocol: rig.protocol,
     store: rig.store,
     chat,
@@ -150,6 +151,7 @@ async function startWorkers(rig: Rig, tuning: Partial<WorkerTuning>) {
     log,
     tuning,
   });
+  const concordat = await createWorker(production(queue));
   const floorQueue = `${queue}-floor`;
   const activities: FloorActivities = {
     async postCard(url, record) {
@@ -174,19 +176,7 @@ async function startWorkers(rig: Rig, tuning: Partial<WorkerTuning>) {
   });
   const createBefore = await beforeCreateWorker();
   const beforeQueue = `${queue}-before`;
-  const before = createBefore
-    ? await createBefore({
-        connection: rig.env.nativeConnection,
-        namespace: rig.env.namespace ?? 'default',
-        taskQueue: beforeQueue,
-        protocol: rig.protocol,
-        store: rig.store,
-        chat,
-        codec: rig.codec,
-        log,
-        tuning,
-      })
-    : null;
+  const before = createBefore ? await createBefore(production(beforeQueue)) : null;
   const running = [concordat.run(), floor.run(), ...(before ? [before.run()] : [])];
   return {
     queue,
