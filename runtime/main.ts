@@ -169,6 +169,21 @@ async function main(): Promise<void> {
       lines.push(`Sandbox       ${s.url} (TRAINING: fake Slack and Teams, loopback only)`);
     }
 
+    // Health and metrics (runtime/health/): one server per process, on the worker's port when this
+    // process runs the worker (the all-in-one start included), else on the bots' port. Started
+    // first, so /healthz answers while the process waits for Temporal or builds its worker, and
+    // /readyz names what it is still waiting for; the store, Temporal and the worker are attached
+    // as each is ready.
+    const health = await startProcessHealth({
+      role: all ? 'all' : runWorker ? 'worker' : 'bots',
+      host: settings.health.host,
+      port: runWorker ? settings.health.workerPort : settings.health.botsPort,
+      expectWorker: runWorker,
+      log,
+    });
+    stoppers.push({ name: 'health server', stop: () => health.stop() });
+    lines.push(`Health        ${health.url}/healthz, /readyz, /metrics`);
+
     // Temporal: TEMPORAL_ADDRESS wins; otherwise reuse a local server or start the dev server.
     let devServer: DevServer | undefined;
     let lazyTemporal = false;
@@ -207,6 +222,7 @@ async function main(): Promise<void> {
 
     const store: Store = await openStoreFromEnv(settings.store);
     stoppers.push({ name: 'records store', stop: () => store.close() });
+    health.attachStore(store.sql);
     lines.push(
       settings.store.databaseUrl
         ? 'Records       Postgres (DATABASE_URL)'
@@ -234,6 +250,7 @@ async function main(): Promise<void> {
       ...(tracing ? { plugins: [tracing.plugin] } : {}),
     });
     stoppers.push({ name: 'temporal client', stop: () => client.connection.close() });
+    health.attachTemporal(client.connection);
     // The bots keep a submit made while Temporal is unreachable and start it later
     // (docs/queued-submits.md); any start that gets through is the drainer's cue to go at once.
     let drainer: StartOutboxDrainer | undefined;
@@ -286,7 +303,6 @@ async function main(): Promise<void> {
     }
     const chat = new ChatRouter(adapters);
 
-    let healthWorker: Worker | undefined;
     let slackPort: number | undefined;
     let teamsPort: number | undefined;
     if (runWorker) {
@@ -305,7 +321,7 @@ async function main(): Promise<void> {
         ...(tracing ? { plugins: [tracing.plugin] } : {}),
       });
       const running = worker.run();
-      healthWorker = worker;
+      health.attachWorker(worker);
       stoppers.push({
         name: 'worker',
         stop: async () => {
@@ -380,20 +396,6 @@ async function main(): Promise<void> {
         );
       }
     }
-
-    // Health and metrics (runtime/health/): one server per process, on the worker's port when this
-    // process runs the worker (the all-in-one start included), else on the bots' port.
-    const health = await startProcessHealth({
-      role: all ? 'all' : runWorker ? 'worker' : 'bots',
-      host: settings.health.host,
-      port: runWorker ? settings.health.workerPort : settings.health.botsPort,
-      sql: store.sql,
-      temporal: client.connection,
-      ...(healthWorker ? { worker: healthWorker } : {}),
-      log,
-    });
-    stoppers.push({ name: 'health server', stop: () => health.stop() });
-    lines.push(`Health        ${health.url}/healthz, /readyz, /metrics`);
 
     if (sandbox) {
       await sandbox.connect({

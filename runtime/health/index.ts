@@ -46,36 +46,92 @@ export const DEFAULT_HEALTH_SETTINGS: HealthSettings = {
   botsPort: 9465,
 };
 
+type HealthSql = Pick<SqlExecutor, 'query'>;
+type HealthTemporal = Pick<ConnectionLike, 'withDeadline' | 'workflowService'>;
+type HealthWorker = Pick<Worker, 'getState' | 'getStatus' | 'options'>;
+
 export interface ProcessHealthOptions {
   role: 'worker' | 'bots' | 'all';
   host: string;
   port: number;
-  /** The store's query layer (`store.sql`). */
-  sql: Pick<SqlExecutor, 'query'>;
-  /** The Temporal client's connection (`client.connection`). */
-  temporal: Pick<ConnectionLike, 'withDeadline' | 'workflowService'>;
+  /** The store's query layer (`store.sql`); absent until attached with `attachStore`. */
+  sql?: HealthSql;
+  /** The Temporal client's connection (`client.connection`); absent until `attachTemporal`. */
+  temporal?: HealthTemporal;
   /** On a worker process: its polling is part of readiness, its slots are metrics. */
-  worker?: Pick<Worker, 'getState' | 'getStatus' | 'options'>;
+  worker?: HealthWorker;
+  /**
+   * A worker process whose worker is not built yet: /readyz says the worker is starting until
+   * {@link ProcessHealth.attachWorker} is called.
+   */
+  expectWorker?: boolean;
   registry?: MetricsRegistry;
   log?: Logger;
 }
 
 export interface ProcessHealth extends HealthServer {
+  /** The store is open: its `SELECT 1` joins readiness and its counts the metrics. */
+  attachStore(sql: HealthSql): void;
+  /** The Temporal client is connected: its frontend joins readiness. */
+  attachTemporal(connection: HealthTemporal): void;
+  /** The worker is built: its polling joins readiness and its slots the metrics. */
+  attachWorker(worker: HealthWorker): void;
   /** Stops the server and unregisters this process's collectors. */
   stop(): Promise<void>;
 }
 
-/** Registers this process's metrics and starts its health server. */
+/** A readiness check whose dependency arrives later; until then it says what it waits for. */
+function lateCheck<T>(
+  name: string,
+  current: () => T | undefined,
+  make: (dep: T) => ReadinessCheck,
+  waiting: string,
+): ReadinessCheck {
+  return {
+    name,
+    check: (deadlineMs) => {
+      const dep = current();
+      return dep === undefined ? Promise.reject(new Error(waiting)) : make(dep).check(deadlineMs);
+    },
+  };
+}
+
+/**
+ * Registers this process's metrics and starts its health server. It can start before the store,
+ * Temporal and the worker exist (each is attached when ready), so a slow start (waiting for
+ * Temporal, building the workflow bundle) is seen as alive and not ready, not as nothing listening.
+ */
 export async function startProcessHealth(options: ProcessHealthOptions): Promise<ProcessHealth> {
   const registry = options.registry ?? processMetrics;
   // Declared up front so /metrics names every counter from the first scrape, at 0 by omission.
   deliveryMetrics(registry);
-  const unregister = [registerStoreMetrics(registry, options.sql)];
-  const checks: ReadinessCheck[] = [databaseCheck(options.sql), temporalCheck(options.temporal)];
-  if (options.worker) {
-    checks.push(workerCheck(options.worker));
-    unregister.push(registerWorkerMetrics(registry, options.worker));
+  const unregister: Array<() => void> = [];
+  let sql: HealthSql | undefined;
+  let temporal: HealthTemporal | undefined;
+  let worker: HealthWorker | undefined;
+  const attachStore = (s: HealthSql) => {
+    if (sql) return;
+    sql = s;
+    unregister.push(registerStoreMetrics(registry, s));
+  };
+  const attachTemporal = (t: HealthTemporal) => {
+    temporal ??= t;
+  };
+  const attachWorker = (w: HealthWorker) => {
+    if (worker) return;
+    worker = w;
+    unregister.push(registerWorkerMetrics(registry, w));
+  };
+  const checks: ReadinessCheck[] = [
+    lateCheck('database', () => sql, databaseCheck, 'the records store is not open yet'),
+    lateCheck('temporal', () => temporal, temporalCheck, 'not connected to Temporal yet'),
+  ];
+  if (options.worker || options.expectWorker) {
+    checks.push(lateCheck('worker', () => worker, workerCheck, 'worker is starting'));
   }
+  if (options.sql) attachStore(options.sql);
+  if (options.temporal) attachTemporal(options.temporal);
+  if (options.worker) attachWorker(options.worker);
   let server: HealthServer;
   try {
     server = await startHealthServer({
@@ -92,6 +148,9 @@ export async function startProcessHealth(options: ProcessHealthOptions): Promise
   }
   return {
     ...server,
+    attachStore,
+    attachTemporal,
+    attachWorker,
     stop: async () => {
       for (const u of unregister) u();
       await server.close();

@@ -1,5 +1,6 @@
 // A process restarted while Temporal is down must not die with it (docs/durability.md): the bots
-// start at once (submits wait in the outbox), and a worker waits for Temporal, saying so.
+// start at once (submits wait in the outbox), and a worker waits for Temporal, saying so, with its
+// health server already answering.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,11 +63,19 @@ describe('starting while Temporal is down', () => {
     bots.child.kill('SIGTERM');
   }, 90_000);
 
-  it('a worker waits for Temporal instead of exiting', async () => {
+  it('a worker waits for Temporal instead of exiting, alive on /healthz and "starting" on /readyz', async () => {
     const worker = await start('--worker');
     await eventually(() => worker.output().includes('Waiting for Temporal'), 60_000);
     await new Promise((r) => setTimeout(r, 2_000));
     expect(worker.child.exitCode).toBeNull();
+    // Its health server is up before the worker is built, so a probe sees it alive, not absent.
+    const alive = await fetch(`http://127.0.0.1:${worker.healthPort}/healthz`);
+    expect(alive.status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${worker.healthPort}/readyz`);
+    expect(ready.status).toBe(503);
+    const body = await ready.text();
+    expect(body).toContain('worker is starting');
+    expect(body).toContain('temporal');
     worker.child.kill('SIGTERM');
   }, 90_000);
 });

@@ -183,6 +183,52 @@ describe('startProcessHealth', () => {
   });
 });
 
+describe('a worker process while its worker starts', () => {
+  it('answers /healthz at once, /readyz 503 "worker is starting", then ready once the worker is attached', async () => {
+    const { store, cleanup } = await pgliteBackend.open();
+    cleanups.push(cleanup);
+    const registry = new MetricsRegistry();
+    const health = await startProcessHealth({
+      role: 'worker',
+      host: '127.0.0.1',
+      port: 0,
+      sql: store.sql,
+      temporal: {
+        withDeadline: <T>(_deadline: number | Date, fn: () => Promise<T>) => fn(),
+        workflowService: { getSystemInfo: () => Promise.resolve({}) },
+      } as unknown as Parameters<typeof startProcessHealth>[0]['temporal'],
+      expectWorker: true,
+      registry,
+    });
+    cleanups.push(() => health.stop());
+
+    expect((await get(health, '/healthz')).status).toBe(200);
+    const starting = await get(health, '/readyz');
+    expect(starting.status).toBe(503);
+    expect(starting.body).toContain('worker is starting');
+    // No slot metrics before there is a worker to read them from.
+    expect(
+      parsePrometheusText((await get(health, '/metrics')).body).get('concordat_worker_polling')?.samples ??
+        [],
+    ).toEqual([]);
+
+    const worker = fakeWorker();
+    health.attachWorker({
+      ...worker,
+      options: {
+        tuner: {
+          workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 8 },
+          activityTaskSlotSupplier: { type: 'fixed-size', numSlots: 20 },
+          localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 10 },
+        },
+      },
+    } as unknown as Parameters<typeof health.attachWorker>[0]);
+    expect((await get(health, '/readyz')).status).toBe(200);
+    const families = parsePrometheusText((await get(health, '/metrics')).body);
+    expect(families.get('concordat_worker_polling')?.samples[0]?.value).toBe(1);
+  });
+});
+
 describe('the health settings', () => {
   it('default to loopback on 9464 (worker) and 9465 (bots), and a bad port names its variable', () => {
     expect(parseEnv({}).health).toEqual(DEFAULT_HEALTH_SETTINGS);
