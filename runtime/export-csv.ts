@@ -164,6 +164,9 @@ export const EXPORT_COLUMNS: readonly Column[] = [
     value: (r) =>
       r.stayReason ? (STAY_REASON_LABELS[r.stayReason as StayReason] ?? r.stayReason) : undefined,
   },
+  // Empty: the protocol asked for no countersignature, or there was no certificate (migration 10).
+  { name: 'certificate_countersignature', value: (r) => r.certificateCountersignature },
+  ...timeColumns('certificate_countersigned_at', (r) => r.certificateCountersignedAt),
   { name: 'cancel_reason', value: (r) => r.cancelReason },
   { name: 'decline_count', value: (r) => r.declineReasons.length },
   { name: 'decline_reasons', value: (r) => r.declineReasons.join(';') },

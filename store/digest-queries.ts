@@ -498,6 +498,12 @@ export interface ExportRow {
   overnight?: boolean;
   weekend?: boolean;
   stayReason?: string;
+  /**
+   * The inspector's countersignature of the s.38(6) certificate, where the protocol asked for one
+   * (migration 10): `countersigned` (and when) or `awaiting` (the child left before anyone did).
+   */
+  certificateCountersignature?: 'awaiting' | 'countersigned';
+  certificateCountersignedAt?: string;
   cancelReason?: string;
   declineReasons: string[];
   /** For keyset pagination: pass the last row's cursor to get the next page. */
@@ -556,6 +562,8 @@ export async function exportPage(
     overnight: boolean | null;
     weekend: boolean | null;
     stay_reason: string | null;
+    certificate_countersignature: 'awaiting' | 'countersigned' | null;
+    certificate_countersigned_at: Date | string | null;
     cancel_reason: string | null;
     decline_reasons: string[] | null;
   }>(
@@ -564,6 +572,7 @@ export async function exportPage(
        r.requested_at, r.next_court_sitting, o.acknowledged_at, o.bed_offered_at, o.left_custody_at,
        o.ended_at, o.left_cells_at, o.left_cells_assumed, o.outcome,
        o.escalation_level, o.overnight, o.weekend, o.stay_reason, o.cancel_reason, o.decline_reasons,
+       o.certificate_countersignature, o.certificate_countersigned_at,
        (SELECT COUNT(*) FROM requests p JOIN outcomes po ON po.workflow_id = p.workflow_id
          WHERE p.child_id = r.child_id AND p.workflow_id <> r.workflow_id
            AND p.charged_at >= r.charged_at - $6::float8 * interval '1 millisecond'
@@ -604,6 +613,8 @@ export async function exportPage(
       ...opt('overnight', r.overnight),
       ...opt('weekend', r.weekend),
       ...opt('stayReason', r.stay_reason),
+      ...opt('certificateCountersignature', r.certificate_countersignature),
+      ...opt('certificateCountersignedAt', toIsoOrUndefined(r.certificate_countersigned_at)),
       ...opt('cancelReason', r.cancel_reason),
       declineReasons: r.decline_reasons ?? [],
       cursor: { chargedAt: r.charged_at_text, workflowId: r.workflow_id },

@@ -227,6 +227,40 @@ describeEachBackend('export on $name', (backend) => {
     expect(col(rowOf(b!), 'left_cells_assumed')).toBe('true');
   });
 
+  it("the certificate's countersignature: countersigned and when, awaiting, or empty when not asked", async () => {
+    const [a, b, c] = seed.filter((s) => s.outcome?.outcome === 'detained_no_bed_non_secure');
+    const signedAt = new Date(Date.parse(a!.request.chargedAt) + 95 * 60_000).toISOString();
+    await store.sql.query(
+      `UPDATE outcomes SET certificate_countersignature = 'countersigned',
+         certificate_countersigned_at = $2::timestamptz WHERE workflow_id = $1`,
+      [a!.request.workflowId, signedAt],
+    );
+    await store.sql.query(
+      `UPDATE outcomes SET certificate_countersignature = 'awaiting' WHERE workflow_id = $1`,
+      [b!.request.workflowId],
+    );
+    const out = sink();
+    await exportConcordatCsv(store.sql, protocol, { from: '2026-01-01', to: '2026-12-31', out: out.stream });
+    const [header, ...rows] = parseCsv(out.text());
+    const col = (row: string[], name: string) => row[header!.indexOf(name)];
+    const rowOf = (s: SeedRequest) =>
+      rows.find((r) => col(r, 'case_ref') === refs.get(s.request.workflowId))!;
+    expect([
+      col(rowOf(a!), 'certificate_countersignature'),
+      col(rowOf(a!), 'certificate_countersigned_at'),
+      col(rowOf(a!), 'certificate_countersigned_at_local'),
+    ]).toEqual([
+      'countersigned',
+      signedAt,
+      DateTime.fromISO(signedAt, { zone: protocol.force.timeZone }).toISO({ suppressMilliseconds: true }),
+    ]);
+    expect([
+      col(rowOf(b!), 'certificate_countersignature'),
+      col(rowOf(b!), 'certificate_countersigned_at'),
+    ]).toEqual(['awaiting', '']);
+    expect(col(rowOf(c!), 'certificate_countersignature')).toBe('');
+  });
+
   it('--include-custody-record adds the custody record number, for internal use', async () => {
     const out = sink();
     await exportConcordatCsv(store.sql, protocol, {
