@@ -55,15 +55,16 @@ function registrationOf(
 }
 
 /**
- * Open and route (docs/architecture.md): validate the request, take the protocol snapshot it
- * keeps for life (the route: duty team or EDT), register it in the records store, and post the
- * first cards. A continued run picks up its state instead.
+ * Open and route (docs/architecture.md): validate the request; then one activity takes the
+ * protocol snapshot it keeps for life (the route: duty team or EDT), registers it in the records
+ * store, looks the child up for a repeat and posts the responder card; then the other first
+ * cards. A continued run picks up its state instead.
  */
 export async function openRequest(
   workflowId: string,
   input: { request: BedRequestInput; requestedAt: string; continued?: ContinuedBedRequest | undefined },
   clock: DecisionClock,
-  /** Called as soon as the request has its view, before the first cards go out: queries see it. */
+  /** Called as soon as the request has its view, before the custody cards go out: queries see it. */
   onReady: (run: RunState) => void,
 ): Promise<RunState> {
   if (input.continued) {
@@ -154,7 +155,8 @@ export async function openRequest(
       if (step.level < startLevel) fired[step.key] = totalFirings(step);
     run.ladder = { ...run.ladder, fired };
   }
-  // A click on a card can arrive before this task ends: its pre-check query must find the request.
+  // The responder card is already out, so a click's pre-check query can come before this task
+  // ends; Temporal answers a query only after the workflow task in flight, so it finds this view.
   onReady(run);
   log.info('Bed request opened', {
     caseRef,
