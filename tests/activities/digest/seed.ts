@@ -13,6 +13,7 @@ import type { DeclineReason, OutcomeCode, StayReason } from '../../../domain/out
 import type { Protocol } from '../../../domain/protocol.js';
 import { parseProtocol } from '../../../runtime/config.js';
 import type { NewRequest, OutcomeRecord, RecordsStore } from '../../../store/records-store.js';
+import { prng } from '../../support/prng.js';
 
 export interface SeedChild {
   /** Ground truth: which child this is (never stored). */
@@ -29,18 +30,6 @@ export interface SeedRequest {
   request: NewRequest;
   child: SeedChild;
   outcome?: OutcomeRecord;
-}
-
-/** mulberry32: a tiny deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const SUITES = ['northampton-cjc', 'weekley-wood', 'retired-suite'] as const;

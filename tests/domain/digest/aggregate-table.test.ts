@@ -5,6 +5,7 @@ import {
   type AggregateRow,
 } from '../../../domain/digest/aggregate-table.js';
 import type { OutcomeCode } from '../../../domain/outcomes.js';
+import { prng as rng } from '../../support/prng.js';
 
 /**
  * The aggregate export's suppression attack: many small data sets, counted here by hand (not by
@@ -49,17 +50,6 @@ const OUTCOMES: Array<OutcomeCode | null> = [
   'cancelled_in_error',
   null,
 ];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Req {
   month: string;

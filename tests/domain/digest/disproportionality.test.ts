@@ -6,6 +6,7 @@ import { buildDigestView } from '../../../domain/digest/view.js';
 import type { OutcomeCode } from '../../../domain/outcomes.js';
 import { emptyGroupCounts } from '../../../store/digest-queries.js';
 import { boundsAttack } from '../../support/bounds-attack.js';
+import { prng as rng } from '../../support/prng.js';
 
 /**
  * The digest's disproportionality section under suppression (docs/demographics.md), over many small
@@ -44,17 +45,6 @@ interface Req {
   sex: string | null;
   outcome: 'T' | 'H' | 'R' | 'O';
   overnight: boolean;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function requests(seed: number, n: number): Req[] {

@@ -10,6 +10,7 @@ import { computePeriod } from '../../../domain/digest/period.js';
 import { trendSeries } from '../../../domain/digest/trend.js';
 import { buildDigestView } from '../../../domain/digest/view.js';
 import type { OutcomeCode } from '../../../domain/outcomes.js';
+import { prng as rng } from '../../support/prng.js';
 
 /**
  * The suppression attack: a data set full of small cells, aggregated here by hand (not by the code
@@ -59,17 +60,6 @@ interface Req {
   declined: boolean;
   /** Which child: some children are held more than once. */
   child: number;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick<T>(r: () => number, items: readonly T[], weights: readonly number[]): T {
