@@ -55,6 +55,25 @@ function fakeWorker(state: 'RUNNING' | 'DRAINING' = 'RUNNING') {
   return worker;
 }
 
+/** A Temporal connection that answers at once; the real call is tested above. */
+const answeringTemporal = {
+  withDeadline: <T>(_deadline: number | Date, fn: () => Promise<T>) => fn(),
+  workflowService: { getSystemInfo: () => Promise.resolve({}) },
+} as unknown as NonNullable<Parameters<typeof startProcessHealth>[0]['temporal']>;
+
+/** The fake worker with the slot settings the SDK reports in `options.tuner`. */
+const withSlots = (worker: ReturnType<typeof fakeWorker>) =>
+  ({
+    ...worker,
+    options: {
+      tuner: {
+        workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 40 },
+        activityTaskSlotSupplier: { type: 'fixed-size', numSlots: 20 },
+        localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 10 },
+      },
+    },
+  }) as unknown as NonNullable<Parameters<typeof startProcessHealth>[0]['worker']>;
+
 describe('the health server', () => {
   it('/healthz is 200 with a small JSON body; other paths 404, other methods 405', async () => {
     const server = await startHealthServer({ role: 'worker', host: '127.0.0.1', port: 0, checks: [] });
@@ -144,24 +163,13 @@ describe('startProcessHealth', () => {
     cleanups.push(cleanup);
     const registry = new MetricsRegistry();
     const worker = fakeWorker();
-    const options = {
-      tuner: {
-        workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 40 },
-        activityTaskSlotSupplier: { type: 'fixed-size', numSlots: 20 },
-        localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 10 },
-      },
-    };
     const health = await startProcessHealth({
       role: 'worker',
       host: '127.0.0.1',
       port: 0,
       sql: store.sql,
-      // A Temporal connection that answers at once; the real call is tested above.
-      temporal: {
-        withDeadline: <T>(_deadline: number | Date, fn: () => Promise<T>) => fn(),
-        workflowService: { getSystemInfo: () => Promise.resolve({}) },
-      } as unknown as Parameters<typeof startProcessHealth>[0]['temporal'],
-      worker: { ...worker, options } as unknown as Parameters<typeof startProcessHealth>[0]['worker'],
+      temporal: answeringTemporal,
+      worker: withSlots(worker),
       registry,
     });
     cleanups.push(() => health.stop());
@@ -183,49 +191,47 @@ describe('startProcessHealth', () => {
   });
 });
 
-describe('a worker process while its worker starts', () => {
-  it('answers /healthz at once, /readyz 503 "worker is starting", then ready once the worker is attached', async () => {
+describe('a worker process while it starts', () => {
+  it('answers /healthz at once, /readyz 503 naming what it waits for, then ready as each part is attached', async () => {
     const { store, cleanup } = await pgliteBackend.open();
     cleanups.push(cleanup);
     const registry = new MetricsRegistry();
+    // Nothing yet: no store, no Temporal, no worker.
     const health = await startProcessHealth({
       role: 'worker',
       host: '127.0.0.1',
       port: 0,
-      sql: store.sql,
-      temporal: {
-        withDeadline: <T>(_deadline: number | Date, fn: () => Promise<T>) => fn(),
-        workflowService: { getSystemInfo: () => Promise.resolve({}) },
-      } as unknown as Parameters<typeof startProcessHealth>[0]['temporal'],
       expectWorker: true,
       registry,
     });
     cleanups.push(() => health.stop());
 
     expect((await get(health, '/healthz')).status).toBe(200);
-    const starting = await get(health, '/readyz');
-    expect(starting.status).toBe(503);
-    expect(starting.body).toContain('worker is starting');
-    // No slot metrics before there is a worker to read them from.
-    expect(
-      parsePrometheusText((await get(health, '/metrics')).body).get('concordat_worker_polling')?.samples ??
-        [],
-    ).toEqual([]);
-
-    const worker = fakeWorker();
-    health.attachWorker({
-      ...worker,
-      options: {
-        tuner: {
-          workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 8 },
-          activityTaskSlotSupplier: { type: 'fixed-size', numSlots: 20 },
-          localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 10 },
-        },
+    const waiting = await get(health, '/readyz');
+    expect(waiting.status).toBe(503);
+    expect(JSON.parse(waiting.body)).toMatchObject({
+      notReady: ['database', 'temporal', 'worker'],
+      checks: {
+        database: { error: expect.stringContaining('the records store is not open yet') as unknown },
+        temporal: { error: expect.stringContaining('not connected to Temporal yet') as unknown },
+        worker: { error: expect.stringContaining('worker is starting') as unknown },
       },
-    } as unknown as Parameters<typeof health.attachWorker>[0]);
+    });
+    // No store or slot metrics before there is a store or a worker to read them from.
+    const before = parsePrometheusText((await get(health, '/metrics')).body);
+    expect(before.get('concordat_requests_open')?.samples ?? []).toEqual([]);
+    expect(before.get('concordat_worker_polling')?.samples ?? []).toEqual([]);
+
+    health.attachStore(store.sql);
+    health.attachTemporal(answeringTemporal);
+    const storeAndTemporal = await get(health, '/readyz');
+    expect(JSON.parse(storeAndTemporal.body)).toMatchObject({ notReady: ['worker'] });
+
+    health.attachWorker(withSlots(fakeWorker()));
     expect((await get(health, '/readyz')).status).toBe(200);
-    const families = parsePrometheusText((await get(health, '/metrics')).body);
-    expect(families.get('concordat_worker_polling')?.samples[0]?.value).toBe(1);
+    const after = parsePrometheusText((await get(health, '/metrics')).body);
+    expect(after.get('concordat_requests_open')?.samples[0]?.value).toBe(0);
+    expect(after.get('concordat_worker_polling')?.samples[0]?.value).toBe(1);
   });
 });
 
