@@ -73,6 +73,17 @@ describeEachBackend('export on $name', (backend) => {
     await cleanup?.();
   });
 
+  /** The export of 2026, read back: a column of a row, and a seeded request's row. */
+  async function exportedYear() {
+    const out = sink();
+    await exportConcordatCsv(store.sql, protocol, { from: '2026-01-01', to: '2026-12-31', out: out.stream });
+    const [header, ...rows] = parseCsv(out.text());
+    const col = (row: string[], name: string) => row[header!.indexOf(name)];
+    const rowOf = (s: SeedRequest) =>
+      rows.find((r) => col(r, 'case_ref') === refs.get(s.request.workflowId))!;
+    return { col, rowOf };
+  }
+
   it('writes one parseable row per request, matching the seed, with progress', async () => {
     const out = sink();
     const progress: Array<{ done: number; total: number }> = [];
@@ -210,12 +221,7 @@ describeEachBackend('export on $name', (backend) => {
       `UPDATE outcomes SET left_cells_at = $2::timestamptz, left_cells_assumed = $3 WHERE workflow_id = $1`,
       [b!.request.workflowId, new Date(Date.parse(b!.request.chargedAt) + 900 * 60_000).toISOString(), true],
     );
-    const out = sink();
-    await exportConcordatCsv(store.sql, protocol, { from: '2026-01-01', to: '2026-12-31', out: out.stream });
-    const [header, ...rows] = parseCsv(out.text());
-    const col = (row: string[], name: string) => row[header!.indexOf(name)];
-    const rowOf = (s: SeedRequest) =>
-      rows.find((r) => col(r, 'case_ref') === refs.get(s.request.workflowId))!;
+    const { col, rowOf } = await exportedYear();
     expect([col(rowOf(a!), 'held_after_charge_minutes'), col(rowOf(a!), 'held_after_charge_until')]).toEqual([
       '601',
       'left_cells_recorded',
@@ -239,12 +245,7 @@ describeEachBackend('export on $name', (backend) => {
       `UPDATE outcomes SET certificate_countersignature = 'awaiting' WHERE workflow_id = $1`,
       [b!.request.workflowId],
     );
-    const out = sink();
-    await exportConcordatCsv(store.sql, protocol, { from: '2026-01-01', to: '2026-12-31', out: out.stream });
-    const [header, ...rows] = parseCsv(out.text());
-    const col = (row: string[], name: string) => row[header!.indexOf(name)];
-    const rowOf = (s: SeedRequest) =>
-      rows.find((r) => col(r, 'case_ref') === refs.get(s.request.workflowId))!;
+    const { col, rowOf } = await exportedYear();
     expect([
       col(rowOf(a!), 'certificate_countersignature'),
       col(rowOf(a!), 'certificate_countersigned_at'),
