@@ -7,10 +7,11 @@ import type { ProtocolSnapshot } from './routing.js';
 export type EarlierDetentions = NonNullable<RequestView['repeat']>;
 
 /**
- * The request's first view: what its first cards show (docs/architecture.md, "The bed-request workflow, by phase").
- * One function, because the opening activity posts the responder card from it and the workflow
- * keeps the same view as its state: both must agree to the field. A repeat child's ladder starts
- * at the protocol's `repeatDetention.startLevel` (docs/legal-rules.md, "Repeat detention").
+ * The request's first view: what its first cards show. One function, because the opening
+ * activity posts the responder card from it and the workflow keeps the same view as its state:
+ * both must agree to the field (docs/architecture.md, "The bed-request workflow, by phase"). A
+ * repeat child's ladder starts at the protocol's `repeatDetention.startLevel`
+ * (docs/legal-rules.md, "Repeat detention").
  */
 export function firstView(
   request: BedRequestInput,

@@ -25,10 +25,11 @@ export interface OpenAndPostResult {
   snapshot: ProtocolSnapshot;
   caseRef: string;
   repeat: RepeatAtStartResult;
-  /** Responder destinations (by destination key) whose card this activity posted. */
+  /**
+   * Responder destinations (by destination key) whose card this activity posted; the workflow
+   * delivers the others, whose chat call failed, with its chat retries.
+   */
   posted: string[];
-  /** Those whose chat call failed: the workflow delivers them with its chat retries. */
-  failed: string[];
   /** The longest wait a platform asked for in those failures (a 429's Retry-After), else 0. */
   retryAfterMs: number;
 }
@@ -40,8 +41,8 @@ export interface OpenAndPostResult {
  * Each part is idempotent by the workflow ID (the delivery by workflow, step and destination, and
  * a retried attempt asks the platform first), so a worker killed mid-way is retried whole. A chat
  * failure does not fail the opening: the card is left to the workflow's delivery (after the
- * platform's Retry-After, when it gave one). A store failure
- * does, and the opening is retried with the store's retry policy.
+ * platform's Retry-After, when it gave one). A store failure does, and the opening is retried
+ * with the store's retry policy.
  */
 export function makeOpenAndPost(parts: {
   snapshotProtocol: (input: SnapshotProtocolInput) => Promise<ProtocolSnapshot>;
@@ -74,10 +75,8 @@ export function makeOpenAndPost(parts: {
       earlier: repeat.earlier,
     });
     const posted: string[] = [];
-    const failed: string[] = [];
     let retryAfterMs = 0;
     const post = async (destination: Destination) => {
-      const key = destinationKey(destination);
       try {
         await parts.deliver({
           workflowId,
@@ -85,10 +84,9 @@ export function makeOpenAndPost(parts: {
           destination,
           message: { kind: 'request_card', audience: 'responder', view },
         });
-        posted.push(key);
+        posted.push(destinationKey(destination));
       } catch (err) {
         if (!isChatCallFailure(err)) throw err;
-        failed.push(key);
         // A rate limit's Retry-After holds for the workflow's delivery too.
         if (
           err instanceof ApplicationFailure &&
@@ -103,6 +101,6 @@ export function makeOpenAndPost(parts: {
       }
     };
     await Promise.all(snapshot.responderDestinations.map(post));
-    return { snapshot, caseRef, repeat, posted, failed, retryAfterMs };
+    return { snapshot, caseRef, repeat, posted, retryAfterMs };
   };
 }
